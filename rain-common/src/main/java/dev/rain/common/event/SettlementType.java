@@ -1,0 +1,6 @@
+package dev.rain.common.event;
+
+public enum SettlementType {
+    GRAB,
+    REFUND
+}
