@@ -55,6 +55,8 @@ CREATE TABLE rains (
     countdown_seconds    integer     NOT NULL CHECK (countdown_seconds >= 0),
     duration_seconds     integer     NOT NULL CHECK (duration_seconds > 0),
     shard_count          integer     CHECK (shard_count > 0),
+    -- The token of the prepare whose packet lists were accepted; every shard must carry it.
+    prepare_token        text,
     created_at           timestamptz NOT NULL DEFAULT now(),
     prepared_at          timestamptz,
     starts_at            timestamptz,

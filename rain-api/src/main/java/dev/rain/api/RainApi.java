@@ -1,0 +1,124 @@
+package dev.rain.api;
+
+import dev.rain.api.config.ApiConfig;
+import dev.rain.api.http.Authenticator;
+import dev.rain.api.http.HttpVerticle;
+import dev.rain.api.http.Routes;
+import dev.rain.api.kafka.OutboxRelay;
+import dev.rain.api.kafka.Producers;
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.rain.EmptyShards;
+import dev.rain.api.rain.Finisher;
+import dev.rain.api.rain.GrabService;
+import dev.rain.api.rain.RainCache;
+import dev.rain.api.rain.RainService;
+import dev.rain.api.redis.RoomPublisher;
+import dev.rain.api.redis.ShardStore;
+import dev.rain.common.ledger.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running API instance: the shared clients and services, and the HTTP verticles on top. Built by
+ * {@link RainApiMain} and by the integration tests, which start several in one JVM.
+ */
+public final class RainApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RainApi.class);
+
+    private final Vertx vertx;
+    private final ApiConfig config;
+    private final Database database;
+    private final Blocking blocking;
+    private final Redis redis;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Finisher finisher;
+    private final OutboxRelay relay;
+    private final Authenticator authenticator;
+    private final Routes routes;
+    private String deployment;
+
+    private RainApi(Vertx vertx, ApiConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
+        this.blocking = new Blocking(vertx, database, config.postgres().poolSize());
+        this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl())
+            .setMaxPoolSize(config.redisPoolSize())
+            // A burst of taps queues here briefly rather than failing.
+            .setMaxPoolWaiting(10_000)
+            .setMaxWaitingHandlers(100_000));
+        this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
+        this.authenticator = new Authenticator(vertx, config.jwtSecret());
+        RainCache cache = new RainCache(blocking);
+        EmptyShards emptyShards = new EmptyShards();
+        ShardStore shards = new ShardStore(redis);
+        this.finisher = new Finisher(vertx, blocking, shards, new RoomPublisher(redis), producer,
+            config.settlementTopic(), config.instanceId(), cache, emptyShards, config.finisherIntervalMillis());
+        this.relay = new OutboxRelay(vertx, redis, producer, config.settlementTopic(), config.instanceId(),
+            config.outboxStaleMillis(), finisher::unfinishedRains);
+        RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
+            config.maxShards());
+        GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
+        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
+    public static Future<RainApi> start(Vertx vertx, ApiConfig config) {
+        RainApi api;
+        try {
+            api = new RainApi(vertx, config);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return api.deploy().map(api);
+    }
+
+    private Future<String> deploy() {
+        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), authenticator,
+                    routes::mountPublic, routes::mountV1),
+                new DeploymentOptions().setInstances(config.httpInstances()))
+            .onSuccess(id -> {
+                deployment = id;
+                LOG.info("rain API {} listening on {}:{}", config.instanceId(), config.httpHost(), config.httpPort());
+            });
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public ApiConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops in order: no new requests, in-flight ones finish, the relay hands its claims to Kafka, the
+     * finisher stops, then the clients close.
+     */
+    public Future<Void> stop() {
+        Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+        return undeployed
+            .compose(done -> relay.stop())
+            .eventually(() -> {
+                finisher.stop();
+                return vertx.executeBlocking(() -> {
+                    relay.close();
+                    blocking.close();
+                    database.close();
+                    return null;
+                });
+            })
+            .compose(done -> redis.close())
+            .onComplete(done -> LOG.info("rain API {} stopped", config.instanceId()));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.rain.api;
+
+import dev.rain.api.config.ApiConfig;
+import dev.rain.api.config.ConfigException;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads the configuration, starts one API instance, stops it cleanly on SIGTERM. */
+public final class RainApiMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RainApiMain.class);
+
+    private RainApiMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ApiConfig config;
+        try {
+            config = ApiConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("rain-api: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.httpInstances()));
+        RainApi api;
+        try {
+            api = RainApi.start(vertx, config).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("rain API failed to start: {}", e.toString());
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        if (config.demoMode() && System.getenv("RAIN_JWT_SECRET") == null) {
+            LOG.warn("DEMO MODE: generated a JWT secret for this run only. A token to try it by hand: {}",
+                api.authenticator().mint("demo-anchor", Set.of("anchor", "viewer", "admin"), 24 * 3600));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                api.stop().await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("unclean stop: {}", e.toString());
+            }
+            vertx.close();
+        }, "rain-api-shutdown"));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.rain.api.config;
+
+import dev.rain.common.ledger.PgConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything the API needs, read once from the environment and validated at start-up, then passed
+ * into constructors. No handler reads the environment.
+ *
+ * @param jwtSecret    HS256 secret; in demo mode a generated one when none is set
+ * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens
+ * @param instanceId   names this instance as a finisher lease holder and in logs
+ */
+public record ApiConfig(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    String redisUrl,
+    int redisPoolSize,
+    String kafkaBootstrap,
+    String settlementTopic,
+    PgConfig postgres,
+    String jwtSecret,
+    boolean demoMode,
+    RainLimits limits,
+    int packetsPerShard,
+    int maxShards,
+    String instanceId,
+    long outboxStaleMillis,
+    long finisherIntervalMillis) {
+
+    public static final int MIN_SECRET_BYTES = 32;
+
+    public ApiConfig {
+        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException("RAIN_JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes");
+        }
+    }
+
+    public static ApiConfig fromEnv(Map<String, String> environment) {
+        Env env = new Env(environment);
+        boolean demo = env.flag("RAIN_DEMO_MODE", false);
+        String secret = env.string("RAIN_JWT_SECRET", null);
+        if (secret == null && demo) {
+            secret = "demo-" + UUID.randomUUID() + UUID.randomUUID();
+        }
+        if (secret == null) {
+            throw new ConfigException("RAIN_JWT_SECRET is required (at least " + MIN_SECRET_BYTES
+                + " bytes); set RAIN_DEMO_MODE=true to try the service locally with a generated one");
+        }
+        RainLimits defaults = RainLimits.defaults();
+        RainLimits limits = new RainLimits(
+            env.integer("RAIN_MAX_TOTAL_COUNT", defaults.maxTotalCount(), 1, 10_000_000),
+            env.number("RAIN_MAX_TOTAL_AMOUNT", defaults.maxTotalAmount(), 1, Long.MAX_VALUE / 4),
+            env.integer("RAIN_MAX_GRABS_PER_USER", defaults.maxGrabsPerUserLimit(), 1, 10_000),
+            env.integer("RAIN_DEFAULT_GRABS_PER_USER", defaults.defaultMaxGrabsPerUser(), 1, 10_000),
+            env.integer("RAIN_MAX_COUNTDOWN_SECONDS", defaults.maxCountdownSeconds(), 0, 86_400),
+            env.integer("RAIN_DEFAULT_COUNTDOWN_SECONDS", defaults.defaultCountdownSeconds(), 0, 86_400),
+            env.integer("RAIN_MAX_DURATION_SECONDS", defaults.maxDurationSeconds(), 1, 7 * 86_400),
+            env.integer("RAIN_DEFAULT_DURATION_SECONDS", defaults.defaultDurationSeconds(), 1, 7 * 86_400));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ApiConfig(
+            env.string("RAIN_HTTP_HOST", "0.0.0.0"),
+            env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535),
+            env.integer("RAIN_HTTP_INSTANCES", cores, 1, 64),
+            env.string("RAIN_REDIS_URL", "redis://127.0.0.1:6379"),
+            env.integer("RAIN_REDIS_POOL_SIZE", 16, 1, 1024),
+            env.string("RAIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+            env.string("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1"),
+            new PgConfig(
+                env.string("RAIN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rain"),
+                env.string("RAIN_PG_USER", "rain"),
+                env.string("RAIN_PG_PASSWORD", "rain"),
+                env.integer("RAIN_PG_POOL_SIZE", 8, 1, 200)),
+            secret,
+            demo,
+            limits,
+            env.integer("RAIN_PACKETS_PER_SHARD", 10_000, 1, 10_000_000),
+            env.integer("RAIN_MAX_SHARDS", 128, 1, 16_384),
+            env.string("RAIN_INSTANCE_ID", "api-" + UUID.randomUUID().toString().substring(0, 8)),
+            env.number("RAIN_OUTBOX_STALE_MS", 3_000, 100, 600_000),
+            env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000));
+    }
+
+    /** A copy with another port and instance id: tests and local runs start several instances. */
+    public ApiConfig withInstance(int port, String id) {
+        return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, kafkaBootstrap, settlementTopic,
+            postgres, jwtSecret, demoMode, limits, packetsPerShard, maxShards, id, outboxStaleMillis,
+            finisherIntervalMillis);
+    }
+}

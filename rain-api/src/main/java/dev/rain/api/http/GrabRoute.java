@@ -1,0 +1,63 @@
+package dev.rain.api.http;
+
+import dev.rain.api.ledger.RainRecord;
+import dev.rain.api.rain.GrabOutcome;
+import dev.rain.api.rain.GrabService;
+import dev.rain.api.rain.RainCache;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import dev.rain.common.id.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** The hot path: a viewer taps. */
+final class GrabRoute {
+
+    private static final Set<String> FIELDS = Set.of("roomId");
+
+    private final RainCache cache;
+    private final GrabService grabs;
+
+    GrabRoute(RainCache cache, GrabService grabs) {
+        this.cache = cache;
+        this.grabs = grabs;
+    }
+
+    void mount(Router router) {
+        router.post("/v1/rains/:code/grab").handler(this::grab);
+    }
+
+    private void grab(RoutingContext ctx) {
+        Caller caller = Authenticator.require(ctx, Caller.VIEWER);
+        Responses.requireJsonBody(ctx, true);
+        String code = RainRoutes.code(ctx);
+        String roomId = JsonBody.parse(ctx.body().buffer(), FIELDS)
+            .requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        cache.get(code)
+            .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
+                new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId()))
+            .compose(GrabRoute::answer)
+            .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
+            .onFailure(ctx::fail);
+    }
+
+    private static RainRecord inRoom(RainRecord rain, String roomId) {
+        if (!rain.roomId().equals(roomId)) {
+            throw new RainException(ErrorCode.WRONG_ROOM, "this rain belongs to another room");
+        }
+        return rain;
+    }
+
+    private static Future<JsonObject> answer(GrabOutcome outcome) {
+        return switch (outcome.kind()) {
+            case NOT_STARTED -> Future.failedFuture(new RainException(ErrorCode.NOT_STARTED, "the rain has not started yet"));
+            case ENDED -> Future.failedFuture(new RainException(ErrorCode.ENDED, "the rain is over"));
+            case WON -> Future.succeededFuture(new JsonObject().put("outcome", "WON").put("amount", outcome.amount())
+                .put("packetId", outcome.packetId()));
+            default -> Future.succeededFuture(new JsonObject().put("outcome", outcome.kind().name()));
+        };
+    }
+}

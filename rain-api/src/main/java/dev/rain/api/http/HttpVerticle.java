@@ -1,0 +1,61 @@
+package dev.rain.api.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Consumer;
+
+/**
+ * One HTTP server on one event loop; several instances share the port. The routes are built by the
+ * caller from services shared across instances.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+    /** The contract's body limit. */
+    static final long MAX_BODY_BYTES = 16 * 1024;
+
+    private final String host;
+    private final int port;
+    private final Authenticator authenticator;
+    private final Consumer<Router> publicRoutes;
+    private final Consumer<Router> v1Routes;
+    private HttpServer server;
+
+    public HttpVerticle(String host, int port, Authenticator authenticator, Consumer<Router> publicRoutes,
+                        Consumer<Router> v1Routes) {
+        this.host = host;
+        this.port = port;
+        this.authenticator = authenticator;
+        this.publicRoutes = publicRoutes;
+        this.v1Routes = v1Routes;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        publicRoutes.accept(router);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route("/v1/*").handler(authenticator::handle);
+        v1Routes.accept(router);
+        router.route().failureHandler(Problems::handle);
+        router.errorHandler(404, Problems::handle);
+        router.errorHandler(405, Problems::handle);
+        router.errorHandler(500, Problems::handle);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            // Idle or stalled clients must not hold sockets forever.
+            .setIdleTimeout(60));
+        return server.requestHandler(router).listen();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.shutdown();
+    }
+}

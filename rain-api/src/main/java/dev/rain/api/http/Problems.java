@@ -1,0 +1,62 @@
+package dev.rain.api.http;
+
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one failure handler of the router: every error leaves as RFC 9457 problem+json with a stable code. */
+public final class Problems {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {
+    }
+
+    public static void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof RainException rain) {
+            send(ctx, rain.code(), rain.detail(), rain instanceof FieldException field ? field.field() : null);
+            return;
+        }
+        int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+        switch (status) {
+            case 400 -> send(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read", null);
+            case 401 -> send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", null);
+            case 403 -> send(ctx, ErrorCode.FORBIDDEN, "not allowed", null);
+            case 404 -> send(ctx, ErrorCode.NOT_FOUND, "no such resource", null);
+            case 405 -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed here", null);
+            case 413 -> send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than 16 KiB", null);
+            case 415 -> send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json", null);
+            default -> {
+                LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+                send(ctx, ErrorCode.INTERNAL, "something went wrong on our side; nothing was changed twice", null);
+            }
+        }
+    }
+
+    public static void send(RoutingContext ctx, ErrorCode code, String detail, String field) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        JsonObject body = new JsonObject()
+            .put("type", code.type())
+            .put("title", code.title())
+            .put("status", code.status())
+            .put("detail", detail)
+            .put("code", code.name());
+        if (field != null) {
+            body.put("field", field);
+        }
+        if (code == ErrorCode.RATE_LIMITED && !ctx.response().headers().contains("Retry-After")) {
+            ctx.response().putHeader("Retry-After", "1");
+        }
+        ctx.response()
+            .setStatusCode(code.status())
+            .putHeader("Content-Type", "application/problem+json")
+            .end(body.toBuffer());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.rain.api.http;
+
+import dev.rain.api.config.RainLimits;
+import dev.rain.api.ledger.NewRain;
+import dev.rain.api.rain.RainService;
+import dev.rain.common.RainMode;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import dev.rain.common.id.Ids;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** The anchor's lifecycle routes and the detail everyone reads. */
+final class RainRoutes {
+
+    private static final Set<String> CREATE_FIELDS = Set.of("roomId", "totalAmount", "totalCount", "mode",
+        "maxGrabsPerUser", "countdownSeconds", "durationSeconds");
+
+    private final RainService rains;
+    private final RainLimits limits;
+
+    RainRoutes(RainService rains, RainLimits limits) {
+        this.rains = rains;
+        this.limits = limits;
+    }
+
+    void mount(Router router) {
+        router.post("/v1/rains").handler(this::create);
+        router.post("/v1/rains/:code/prepare").handler(ctx -> steer(ctx, rains::prepare));
+        router.post("/v1/rains/:code/start").handler(ctx -> steer(ctx, rains::start));
+        router.post("/v1/rains/:code/close").handler(ctx -> steer(ctx, rains::close));
+        router.get("/v1/rains/:code").handler(this::detail);
+    }
+
+    private void create(RoutingContext ctx) {
+        Caller caller = Authenticator.require(ctx, Caller.ANCHOR);
+        Responses.requireJsonBody(ctx, true);
+        NewRain rain = newRain(caller.userId(), JsonBody.parse(ctx.body().buffer(), CREATE_FIELDS));
+        rains.create(rain)
+            .onSuccess(detail -> Responses.json(ctx, 201, detail))
+            .onFailure(ctx::fail);
+    }
+
+    private NewRain newRain(String anchorId, JsonBody body) {
+        String roomId = body.requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        int totalCount = (int) body.requiredLong("totalCount", 1, limits.maxTotalCount());
+        long totalAmount = body.requiredLong("totalAmount", 1, limits.maxTotalAmount());
+        if (totalAmount < totalCount) {
+            throw new FieldException("totalAmount", "totalAmount must be at least totalCount (1 cent a packet)");
+        }
+        return new NewRain(
+            Ids.newConfigCode(),
+            roomId,
+            anchorId,
+            body.optionalEnum("mode", RainMode.class, RainMode.LUCKY),
+            totalAmount,
+            totalCount,
+            (int) body.optionalLong("maxGrabsPerUser", limits.defaultMaxGrabsPerUser(), 1, limits.maxGrabsPerUserLimit()),
+            (int) body.optionalLong("countdownSeconds", limits.defaultCountdownSeconds(), 0, limits.maxCountdownSeconds()),
+            (int) body.optionalLong("durationSeconds", limits.defaultDurationSeconds(), 1, limits.maxDurationSeconds()));
+    }
+
+    @FunctionalInterface
+    private interface Steering {
+        Future<?> apply(String callerId, boolean admin, String code);
+    }
+
+    /** Prepare, start and close: the owning anchor (or an admin), no body needed. */
+    private void steer(RoutingContext ctx, Steering action) {
+        Caller caller = Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN);
+        Responses.requireJsonBody(ctx, false);
+        JsonBody.parse(ctx.body().buffer(), Set.of());
+        action.apply(caller.userId(), caller.isAdmin(), code(ctx))
+            .onSuccess(detail -> Responses.json(ctx, 200, detail))
+            .onFailure(ctx::fail);
+    }
+
+    private void detail(RoutingContext ctx) {
+        rains.detail(code(ctx))
+            .onSuccess(detail -> Responses.json(ctx, 200, detail))
+            .onFailure(ctx::fail);
+    }
+
+    /** A code of the wrong shape cannot name a rain: answered without touching the database. */
+    static String code(RoutingContext ctx) {
+        String code = ctx.pathParam("code");
+        if (!Ids.isConfigCode(code)) {
+            throw new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain");
+        }
+        return code;
+    }
+}

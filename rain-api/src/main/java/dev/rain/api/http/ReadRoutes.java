@@ -1,0 +1,137 @@
+package dev.rain.api.http;
+
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.ReadSql;
+import dev.rain.api.ledger.RainRecord;
+import dev.rain.api.rain.RainDetail;
+import dev.rain.api.rain.RainService;
+import dev.rain.common.RainStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/** Settled records (cursor paging) and reconciliation of one rain. */
+final class ReadRoutes {
+
+    /** Anomaly reasons whose packet was not credited to anyone: their money is still in the escrow. */
+    private static final Set<String> REFUSED = Set.of("OVER_USER_LIMIT", "ESCROW_EXHAUSTED", "RAIN_FINISHED",
+        "UNKNOWN_RAIN");
+
+    private final Blocking blocking;
+    private final RainService rains;
+
+    ReadRoutes(Blocking blocking, RainService rains) {
+        this.blocking = blocking;
+        this.rains = rains;
+    }
+
+    void mount(Router router) {
+        router.get("/v1/rains/:code/records").handler(this::records);
+        router.get("/v1/rains/:code/reconciliation").handler(this::reconciliation);
+    }
+
+    private void records(RoutingContext ctx) {
+        String code = RainRoutes.code(ctx);
+        int limit = Responses.limit(ctx, 100, 500);
+        long after = cursor(ctx.request().getParam("after"));
+        rains.find(code)
+            .compose(rain -> blocking.transaction(c -> ReadSql.records(c, code, after, limit + 1))
+                .map(records -> page(rain, records, limit)))
+            .onSuccess(page -> ctx.response().putHeader("Content-Type", "application/json").end(page.toBuffer()))
+            .onFailure(ctx::fail);
+    }
+
+    private static JsonObject page(RainRecord rain, List<ReadSql.GrabRecord> records, int limit) {
+        JsonArray array = new JsonArray();
+        records.stream().limit(limit).forEach(r -> array.add(new JsonObject()
+            .put("packetId", r.packetId())
+            .put("userId", r.userId())
+            .put("amount", r.amount())
+            .put("grabbedAt", r.grabbedAt().toString())
+            .put("bestLuck", r.packetId().equals(rain.bestLuckPacket()))));
+        String next = records.size() > limit ? encode(records.get(limit - 1).seq()) : null;
+        return new JsonObject().put("records", array).put("next", next);
+    }
+
+    private static String encode(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static long cursor(String raw) {
+        if (raw == null) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII));
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw new FieldException("after", "after must be a cursor returned as next");
+    }
+
+    private void reconciliation(RoutingContext ctx) {
+        Caller caller = Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN);
+        String code = RainRoutes.code(ctx);
+        rains.owned(code, caller.userId(), caller.isAdmin())
+            .compose(rain -> rains.detail(rain)
+                .compose(detail -> blocking.transaction(c -> ReadSql.figures(c, code))
+                    .map(figures -> reconcile(rain, detail, figures))))
+            .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json").end(report.toBuffer()))
+            .onFailure(ctx::fail);
+    }
+
+    /**
+     * Balanced means the journal adds up ({@code funded == credited + refunded + escrow}), the rain's
+     * counters agree with the journal, no claim was refused, and a finished rain left nothing behind.
+     */
+    static JsonObject reconcile(RainRecord rain, RainDetail detail, ReadSql.LedgerFigures figures) {
+        JsonArray anomalies = new JsonArray();
+        long refusedAmount = 0;
+        for (ReadSql.Anomaly a : figures.anomalies()) {
+            anomalies.add(new JsonObject().put("kind", a.reason()).put("packetId", a.packetId())
+                .put("userId", a.userId()).put("amount", a.amount()).put("grabbedAt", a.occurredAt().toString())
+                .put("detail", a.detail()));
+            if (REFUSED.contains(a.reason())) {
+                refusedAmount += a.amount();
+            }
+        }
+        long inFlight = Math.max(0, detail.grabbedAmount() - figures.credited() - refusedAmount);
+        boolean finished = rain.status() == RainStatus.FINISHED;
+        if (figures.funded() != figures.credited() + figures.refunded() + figures.escrowBalance()) {
+            anomalies.add(new JsonObject().put("kind", "JOURNAL_MISMATCH").put("detail", "funded " + figures.funded()
+                + " != credited " + figures.credited() + " + refunded " + figures.refunded() + " + escrow "
+                + figures.escrowBalance()));
+        }
+        if (figures.funded() != rain.totalAmount()) {
+            anomalies.add(new JsonObject().put("kind", "FUNDING_MISMATCH").put("detail",
+                "funded " + figures.funded() + " != totalAmount " + rain.totalAmount()));
+        }
+        if (figures.credited() != rain.settledAmount() || figures.creditedCount() != rain.settledCount()) {
+            anomalies.add(new JsonObject().put("kind", "COUNTER_MISMATCH").put("detail", "journal credited "
+                + figures.credited() + " in " + figures.creditedCount() + " grabs, counters say "
+                + rain.settledAmount() + " in " + rain.settledCount()));
+        }
+        if (finished && figures.escrowBalance() != 0) {
+            anomalies.add(new JsonObject().put("kind", "ESCROW_NOT_EMPTY").put("detail",
+                "the finished rain's escrow still holds " + figures.escrowBalance()));
+        }
+        return new JsonObject()
+            .put("configCode", rain.configCode())
+            .put("status", rain.status().name())
+            .put("funded", figures.funded())
+            .put("credited", figures.credited())
+            .put("refunded", figures.refunded())
+            .put("inFlight", inFlight)
+            .put("escrowBalance", figures.escrowBalance())
+            .put("anomalies", anomalies)
+            .put("balanced", anomalies.isEmpty() && (!finished || inFlight == 0));
+    }
+}

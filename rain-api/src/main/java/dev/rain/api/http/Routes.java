@@ -1,0 +1,63 @@
+package dev.rain.api.http;
+
+import dev.rain.api.config.ApiConfig;
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.rain.GrabService;
+import dev.rain.api.rain.RainCache;
+import dev.rain.api.rain.RainService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** Every route of the API, mounted on each HTTP verticle's router. */
+public final class Routes {
+
+    private final OpsRoutes ops;
+    private final WalletRoutes wallets;
+    private final RainRoutes rains;
+    private final GrabRoute grab;
+    private final ReadRoutes reads;
+
+    public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
+                  RainService rainService, GrabService grabService, RainCache cache, PrometheusMeterRegistry metrics) {
+        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
+        this.wallets = new WalletRoutes(blocking);
+        this.rains = new RainRoutes(rainService, config.limits());
+        this.grab = new GrabRoute(cache, grabService);
+        this.reads = new ReadRoutes(blocking, rainService);
+    }
+
+    public void mountPublic(Router router) {
+        ops.mount(router);
+    }
+
+    public void mountV1(Router router) {
+        wallets.mount(router);
+        rains.mount(router);
+        grab.mount(router);
+        reads.mount(router);
+    }
+
+    /** Ready only when Redis, Postgres and Kafka all answer. */
+    private static Future<JsonObject> readiness(io.vertx.core.Vertx vertx, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
+                                                String topic) {
+        Future<String> redisUp = redis.send(Request.cmd(Command.PING)).map(pong -> "UP").otherwise("DOWN");
+        Future<String> postgresUp = blocking.transaction(c -> c.isValid(2) ? "UP" : "DOWN").otherwise("DOWN");
+        Future<String> kafkaUp = vertx.<String>executeBlocking(() -> {
+            producer.partitionsFor(topic);
+            return "UP";
+        }, false).timeout(6, TimeUnit.SECONDS).otherwise("DOWN");
+        return Future.all(redisUp, postgresUp, kafkaUp).map(all -> {
+            boolean up = "UP".equals(redisUp.result()) && "UP".equals(postgresUp.result())
+                && "UP".equals(kafkaUp.result());
+            return new JsonObject().put("status", up ? "UP" : "DOWN").put("redis", redisUp.result())
+                .put("postgres", postgresUp.result()).put("kafka", kafkaUp.result());
+        });
+    }
+}

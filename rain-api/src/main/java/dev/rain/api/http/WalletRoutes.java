@@ -1,0 +1,62 @@
+package dev.rain.api.http;
+
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.WalletSql;
+import dev.rain.common.id.Ids;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Deposits (admin, idempotent by reference) and the caller's own wallet. */
+final class WalletRoutes {
+
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    private static final long MAX_DEPOSIT = 1_000_000_000_000L;
+
+    private final Blocking blocking;
+
+    WalletRoutes(Blocking blocking) {
+        this.blocking = blocking;
+    }
+
+    void mount(Router router) {
+        router.post("/v1/wallets/:userId/deposits").handler(this::deposit);
+        router.get("/v1/wallets/me").handler(this::me);
+    }
+
+    private void deposit(RoutingContext ctx) {
+        Authenticator.require(ctx, Caller.ADMIN);
+        Responses.requireJsonBody(ctx, true);
+        String userId = ctx.pathParam("userId");
+        if (!Ids.isUserId(userId)) {
+            throw new FieldException("userId", "userId must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        }
+        JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("amount", "reference"));
+        long amount = body.requiredLong("amount", 1, MAX_DEPOSIT);
+        String reference = body.requiredString("reference", REFERENCE, "1 to 128 characters of A-Z a-z 0-9 _ . : -");
+        blocking.transaction(c -> WalletSql.deposit(c, userId, amount, reference))
+            .onSuccess(balance -> Responses.json(ctx, 201, balance))
+            .onFailure(ctx::fail);
+    }
+
+    private void me(RoutingContext ctx) {
+        String userId = Authenticator.caller(ctx).userId();
+        int limit = Responses.limit(ctx, 50, 200);
+        blocking.transaction(c -> new JsonObject()
+                .put("userId", userId)
+                .put("balance", WalletSql.balance(c, userId))
+                .put("entries", entries(WalletSql.entries(c, userId, limit))))
+            .onSuccess(wallet -> ctx.response().putHeader("Content-Type", "application/json").end(wallet.toBuffer()))
+            .onFailure(ctx::fail);
+    }
+
+    private static JsonArray entries(java.util.List<WalletSql.Entry> entries) {
+        JsonArray array = new JsonArray();
+        entries.forEach(e -> array.add(new JsonObject().put("bizId", e.bizId()).put("amount", e.amount())
+            .put("kind", e.kind()).put("at", e.at().toString())));
+        return array;
+    }
+}

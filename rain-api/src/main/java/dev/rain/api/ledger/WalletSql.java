@@ -1,0 +1,131 @@
+package dev.rain.api.ledger;
+
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import dev.rain.common.id.Ids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL of wallets: deposits (the only money entering the system) and a wallet's history. */
+public final class WalletSql {
+
+    public record Balance(String userId, long balance) {
+    }
+
+    public record Entry(String bizId, long amount, String kind, Instant at) {
+    }
+
+    /** Insert-first: the reference's row decides whether this call is new or a replay. */
+    private static final String CLAIM_REFERENCE = """
+        INSERT INTO deposits (reference, user_id, amount, balance_after) VALUES (?, ?, ?, 0)
+        ON CONFLICT (reference) DO NOTHING""";
+    private static final String EARLIER_DEPOSIT = "SELECT user_id, amount, balance_after FROM deposits WHERE reference = ?";
+    private static final String CREDIT = """
+        INSERT INTO accounts (account_id, balance) VALUES (?, ?)
+        ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now()
+        RETURNING balance""";
+    private static final String RECORD_BALANCE = "UPDATE deposits SET balance_after = ? WHERE reference = ?";
+    private static final String INSERT_TRANSFER = """
+        INSERT INTO transfers (biz_id, kind, credit_account, amount, user_id, occurred_at)
+        VALUES (?, 'DEPOSIT', ?, ?, ?, now())""";
+    private static final String BALANCE = "SELECT balance FROM accounts WHERE account_id = ?";
+    /** Credits to the wallet, and the only debit a wallet knows: funding a rain. */
+    private static final String ENTRIES = """
+        SELECT biz_id, amount, kind, occurred_at, seq FROM (
+            (SELECT biz_id, amount, kind, occurred_at, seq FROM transfers
+              WHERE credit_account = ? ORDER BY seq DESC LIMIT ?)
+            UNION ALL
+            (SELECT biz_id, -amount, kind, occurred_at, seq FROM transfers
+              WHERE debit_account = ? AND kind = 'FUND' ORDER BY seq DESC LIMIT ?)
+        ) e ORDER BY seq DESC LIMIT ?""";
+
+    private WalletSql() {
+    }
+
+    /**
+     * Credits {@code amount} once per reference. The same reference with the same user and amount
+     * answers what the first call answered; anything else is refused.
+     */
+    public static Balance deposit(Connection c, String userId, long amount, String reference) throws SQLException {
+        boolean fresh;
+        try (PreparedStatement claim = c.prepareStatement(CLAIM_REFERENCE)) {
+            claim.setString(1, reference);
+            claim.setString(2, userId);
+            claim.setLong(3, amount);
+            fresh = claim.executeUpdate() == 1;
+        }
+        if (!fresh) {
+            return replay(c, userId, amount, reference);
+        }
+        long balance;
+        try (PreparedStatement credit = c.prepareStatement(CREDIT)) {
+            credit.setString(1, Ids.walletAccount(userId));
+            credit.setLong(2, amount);
+            try (ResultSet rs = credit.executeQuery()) {
+                rs.next();
+                balance = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement transfer = c.prepareStatement(INSERT_TRANSFER)) {
+            transfer.setString(1, Ids.depositBizId(reference));
+            transfer.setString(2, Ids.walletAccount(userId));
+            transfer.setLong(3, amount);
+            transfer.setString(4, userId);
+            transfer.executeUpdate();
+        }
+        try (PreparedStatement record = c.prepareStatement(RECORD_BALANCE)) {
+            record.setLong(1, balance);
+            record.setString(2, reference);
+            record.executeUpdate();
+        }
+        return new Balance(userId, balance);
+    }
+
+    private static Balance replay(Connection c, String userId, long amount, String reference) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(EARLIER_DEPOSIT)) {
+            select.setString(1, reference);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                if (!rs.getString(1).equals(userId) || rs.getLong(2) != amount) {
+                    throw new RainException(ErrorCode.REFERENCE_REUSED,
+                        "reference " + reference + " was already used for a different deposit");
+                }
+                return new Balance(userId, rs.getLong(3));
+            }
+        }
+    }
+
+    public static long balance(Connection c, String userId) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(BALANCE)) {
+            select.setString(1, Ids.walletAccount(userId));
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Newest first. */
+    public static List<Entry> entries(Connection c, String userId, int limit) throws SQLException {
+        String account = Ids.walletAccount(userId);
+        try (PreparedStatement select = c.prepareStatement(ENTRIES)) {
+            select.setString(1, account);
+            select.setInt(2, limit);
+            select.setString(3, account);
+            select.setInt(4, limit);
+            select.setInt(5, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                List<Entry> entries = new ArrayList<>();
+                while (rs.next()) {
+                    entries.add(new Entry(rs.getString(1), rs.getLong(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()));
+                }
+                return entries;
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.rain.api.rain;
+
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.NewRain;
+import dev.rain.api.ledger.RainRecord;
+import dev.rain.api.ledger.RainSql;
+import dev.rain.api.redis.ShardStore;
+import dev.rain.common.RainStatus;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+
+/**
+ * The anchor's side of a rain: create (funded in the same transaction), prepare, start, close, and the
+ * detail everyone reads. Ownership is checked here, against the stored rain.
+ */
+public final class RainService {
+
+    /** How long a close waits for the refund before answering with what it has. */
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private final Vertx vertx;
+    private final Blocking blocking;
+    private final ShardStore shards;
+    private final PacketLoader loader;
+    private final Finisher finisher;
+    private final RainCache cache;
+
+    public RainService(Vertx vertx, Blocking blocking, Redis redis, ShardStore shards, Finisher finisher,
+                       RainCache cache, int packetsPerShard, int maxShards) {
+        this.vertx = vertx;
+        this.blocking = blocking;
+        this.shards = shards;
+        this.loader = new PacketLoader(vertx, redis, shards, packetsPerShard, maxShards);
+        this.finisher = finisher;
+        this.cache = cache;
+    }
+
+    public Future<RainDetail> create(NewRain rain) {
+        return blocking.transaction(c -> RainSql.createFunded(c, rain)).compose(this::detail);
+    }
+
+    public Future<RainDetail> prepare(String callerId, boolean admin, String code) {
+        return owned(code, callerId, admin)
+            .compose(rain -> rain.status() == RainStatus.WAIT_PREPARE
+                ? loader.load(rain)
+                : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "the rain is " + rain.status())))
+            .compose(loaded -> blocking.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token())))
+            .compose(marked -> marked ? reload(code)
+                : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "another prepare finished first")))
+            .compose(this::detail);
+    }
+
+    public Future<RainDetail> start(String callerId, boolean admin, String code) {
+        return owned(code, callerId, admin)
+            .compose(this::checkStartable)
+            .compose(rain -> blocking.transaction(c -> RainSql.start(c, code)))
+            .compose(started -> started.isPresent() ? finisher.publishStart(started.get()).map(started.get())
+                : Future.failedFuture(new RainException(ErrorCode.ALREADY_STARTED, "the rain was already started")))
+            .onComplete(done -> cache.invalidate(code))
+            .compose(this::detail);
+    }
+
+    /** Refuses a start the packets do not back: every shard complete, under the accepted prepare's token. */
+    private Future<RainRecord> checkStartable(RainRecord rain) {
+        if (rain.status() == RainStatus.WAIT_PREPARE) {
+            return Future.failedFuture(new RainException(ErrorCode.NOT_PREPARED, "prepare the rain first"));
+        }
+        if (rain.status() != RainStatus.PREPARED) {
+            return Future.failedFuture(new RainException(ErrorCode.ALREADY_STARTED, "the rain is " + rain.status()));
+        }
+        return loader.verify(rain, rain.shardCount(), rain.prepareToken())
+            .map(rain)
+            .recover(broken -> blocking.transaction(c -> {
+                RainSql.backToWaitPrepare(c, rain.configCode());
+                return null;
+            }).compose(reverted -> Future.failedFuture(new RainException(ErrorCode.NOT_PREPARED,
+                "the prepared packets are no longer complete in Redis; prepare the rain again"))));
+    }
+
+    /** Ends the rain now; answers once the rest is refunded, or after a short wait with what is known. */
+    public Future<RainDetail> close(String callerId, boolean admin, String code) {
+        return owned(code, callerId, admin)
+            .compose(rain -> rain.status() == RainStatus.RUNNING
+                ? blocking.transaction(c -> RainSql.closeNow(c, code)).compose(closed -> finisher.nudge(code))
+                : Future.succeededFuture())
+            .compose(nudged -> awaitFinished(code, System.currentTimeMillis() + CLOSE_WAIT_MILLIS))
+            .compose(this::detail);
+    }
+
+    private Future<RainRecord> awaitFinished(String code, long deadline) {
+        return reload(code).compose(rain -> {
+            if (rain.status() != RainStatus.RUNNING || System.currentTimeMillis() > deadline) {
+                return Future.succeededFuture(rain);
+            }
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(50, id -> later.complete());
+            return later.future()
+                .compose(waited -> finisher.nudge(code))
+                .compose(nudged -> awaitFinished(code, deadline));
+        });
+    }
+
+    public Future<RainDetail> detail(String code) {
+        return reload(code).compose(this::detail);
+    }
+
+    public Future<RainDetail> detail(RainRecord rain) {
+        if (rain.status() == RainStatus.RUNNING && rain.claimedCount() == null) {
+            return shards.counters(rain.configCode(), rain.shardCount()).map(live -> RainDetail.of(rain, live));
+        }
+        return Future.succeededFuture(RainDetail.of(rain, null));
+    }
+
+    public Future<RainRecord> find(String code) {
+        return reload(code);
+    }
+
+    private Future<RainRecord> reload(String code) {
+        return blocking.transaction(c -> RainSql.find(c, code))
+            .compose(rain -> rain.isPresent() ? Future.succeededFuture(rain.get())
+                : Future.failedFuture(new RainException(ErrorCode.RAIN_NOT_FOUND, "no rain " + code)));
+    }
+
+    /** Only the rain's own anchor (or an admin) may steer it. */
+    public Future<RainRecord> owned(String code, String callerId, boolean admin) {
+        return reload(code).compose(rain -> admin || rain.anchorId().equals(callerId)
+            ? Future.succeededFuture(rain)
+            : Future.failedFuture(new RainException(ErrorCode.NOT_OWNER, "the rain belongs to another anchor")));
+    }
+}

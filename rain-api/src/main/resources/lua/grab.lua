@@ -1,0 +1,56 @@
+-- One grab attempt on one shard of a rain, atomically. Every key is of the shard's hash slot.
+-- KEYS: 1 state hash, 2 packets list, 3 outbox stream, 4 per-user grab counts (home shard)
+-- ARGV: 1 userId, 2 maxGrabsPerUser, 3 slot already reserved on the home shard ("0" = this is the home shard)
+-- Reply: {outcome, ...}
+--   WON index amount entryId micros left slot | LIMIT_REACHED | BORROW slot | EMPTY | NOT_STARTED | ENDED | GONE
+local state = redis.call('HMGET', KEYS[1], 'loadedCount', 'startsAt', 'endsAt', 'closed')
+if not state[1] then
+  return {'GONE'}
+end
+if not state[2] then
+  return {'NOT_STARTED'}
+end
+local t = redis.call('TIME')
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Closed is checked first: once the finisher closed a shard, no claim may ever be added to it.
+if state[4] == '1' or nowMs >= tonumber(state[3]) then
+  return {'ENDED'}
+end
+if nowMs < tonumber(state[2]) then
+  return {'NOT_STARTED'}
+end
+
+local slot = tonumber(ARGV[3])
+if slot == 0 then
+  local grabs = tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0')
+  if grabs >= tonumber(ARGV[2]) then
+    return {'LIMIT_REACHED'}
+  end
+  slot = grabs + 1
+  -- The slot is taken before the pop: a viewer can never hold more than maxGrabsPerUser slots, even
+  -- while one of their attempts borrows from another shard. A slot lost to a crash only costs them a grab.
+  redis.call('HSET', KEYS[4], ARGV[1], slot)
+end
+
+local packet = redis.call('LPOP', KEYS[2])
+if not packet then
+  if tonumber(ARGV[3]) == 0 then
+    return {'BORROW', slot}
+  end
+  return {'EMPTY'}
+end
+
+local sep = string.find(packet, ':', 1, true)
+local index = string.sub(packet, 1, sep - 1)
+local amount = string.sub(packet, sep + 1)
+local micros = t[1] .. string.format('%06d', tonumber(t[2]))
+-- The claim enters the outbox in the same atomic step as the pop: a packet that left the list is
+-- always on its way to the ledger.
+local entryId = redis.call('XADD', KEYS[3], '*', 'p', index, 'u', ARGV[1], 'a', amount, 's', slot, 't', micros)
+redis.call('HINCRBY', KEYS[1], 'claimedCount', 1)
+redis.call('HINCRBY', KEYS[1], 'claimedAmount', amount)
+local left = redis.call('LLEN', KEYS[2])
+if left == 0 then
+  redis.call('HSET', KEYS[1], 'emptiedAt', micros)
+end
+return {'WON', index, amount, entryId, micros, left, slot}
