@@ -60,12 +60,13 @@ public final class Authenticator {
         return jwt.authenticate(new TokenCredentials(token))
             .recover(e -> Future.failedFuture(new RainException(ErrorCode.UNAUTHORIZED,
                 "the token is invalid, expired or wrongly signed")))
-            .compose(user -> claims(user.principal()));
+            .compose(user -> claims(user.principal(), user.attributes()));
     }
 
-    private static Future<Caller> claims(JsonObject principal) {
+    /** vertx-auth-jwt moves the time claims (exp, iat) from the principal into the user's attributes. */
+    private static Future<Caller> claims(JsonObject principal, JsonObject attributes) {
         Object sub = principal.getValue("sub");
-        Object exp = principal.getValue("exp");
+        Object exp = principal.containsKey("exp") ? principal.getValue("exp") : attributes.getValue("exp");
         Object roles = principal.getValue("roles");
         if (!(sub instanceof String id) || !Ids.isUserId(id)) {
             return unauthorized("the token's sub is not a valid user id");

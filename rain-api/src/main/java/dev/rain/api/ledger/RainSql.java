@@ -40,8 +40,7 @@ public final class RainSql {
         UPDATE rains SET status = 'RUNNING',
                          starts_at = date_trunc('milliseconds', now()) + make_interval(secs => countdown_seconds),
                          ends_at = date_trunc('milliseconds', now()) + make_interval(secs => countdown_seconds + duration_seconds)
-        WHERE config_code = ? AND status = 'PREPARED'
-        RETURNING """ + RainRecord.COLUMNS;
+        WHERE config_code = ? AND status = 'PREPARED'""" + " RETURNING " + RainRecord.COLUMNS;
     private static final String CLOSE_NOW = """
         UPDATE rains SET ends_at = LEAST(ends_at, date_trunc('milliseconds', now()))
         WHERE config_code = ? AND status = 'RUNNING'""";
