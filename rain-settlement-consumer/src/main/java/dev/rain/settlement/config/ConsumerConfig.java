@@ -1,0 +1,136 @@
+package dev.rain.settlement.config;
+
+import dev.rain.common.ledger.PgConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the settlement consumer is told by its environment, read and checked once at start-up and
+ * passed into constructors; nothing else reads the environment.
+ *
+ * @param maxBatch   {@code max.poll.records}: the most claims applied in one database transaction
+ * @param maxTries   how often one record may fail deterministically before it goes to the dead-letter topic
+ * @param healthPort port of the health and metrics endpoint; 0 picks a free one (tests)
+ */
+public record ConsumerConfig(
+    String kafkaBootstrap,
+    String topic,
+    String deadLetterTopic,
+    String group,
+    PgConfig postgres,
+    int maxBatch,
+    int maxTries,
+    int healthPort) {
+
+    /** Kafka's legal topic names; checked here so a typo fails at start-up, not at the first dead letter. */
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*");
+
+    public ConsumerConfig {
+        Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(postgres, "postgres");
+    }
+
+    public static ConsumerConfig fromEnv(Map<String, String> env) {
+        Reader read = new Reader(env);
+        String bootstrap = read.required("RAIN_KAFKA_BOOTSTRAP", BOOTSTRAP, "host:port[,host:port...]");
+        String topic = read.optional("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name");
+        String dlq = read.optional("RAIN_SETTLEMENT_DLQ_TOPIC", "rain.settlement.v1.dlq", TOPIC, "a Kafka topic name");
+        String group = read.optional("RAIN_SETTLEMENT_GROUP", "rain-settlement", Pattern.compile("\\S{1,255}"),
+            "a consumer group id without spaces");
+        String pgUrl = read.required("RAIN_PG_URL", Pattern.compile("jdbc:postgresql:.+"), "jdbc:postgresql://host:port/db");
+        String pgUser = read.required("RAIN_PG_USER", Pattern.compile(".+"), "a user name");
+        String pgPassword = read.required("RAIN_PG_PASSWORD", Pattern.compile(".*"), "a password");
+        int poolSize = read.integer("RAIN_PG_POOL_SIZE", 4, 1, 200);
+        int maxBatch = read.integer("RAIN_SETTLEMENT_MAX_BATCH", 2000, 1, 50_000);
+        int maxTries = read.integer("RAIN_SETTLEMENT_MAX_TRIES", 3, 1, 100);
+        int healthPort = read.integer("RAIN_CONSUMER_HEALTH_PORT", 8081, 0, 65_535);
+        if (topic.equals(dlq)) {
+            read.problem("RAIN_SETTLEMENT_DLQ_TOPIC must differ from RAIN_SETTLEMENT_TOPIC (" + topic
+                + "), or poison records would come straight back");
+        }
+        read.failIfAnyProblem();
+        return new ConsumerConfig(bootstrap, topic, dlq, group, new PgConfig(pgUrl, pgUser, pgPassword, poolSize),
+            maxBatch, maxTries, healthPort);
+    }
+
+    public ConsumerConfig withGroup(String newGroup) {
+        return new ConsumerConfig(kafkaBootstrap, topic, deadLetterTopic, newGroup, postgres, maxBatch, maxTries,
+            healthPort);
+    }
+
+    @Override
+    public String toString() {
+        // The password stays out of logs.
+        return "ConsumerConfig[kafka=" + kafkaBootstrap + ", topic=" + topic + ", dlq=" + deadLetterTopic + ", group="
+            + group + ", pg=" + postgres.jdbcUrl() + " as " + postgres.user() + " (pool " + postgres.poolSize()
+            + "), maxBatch=" + maxBatch + ", maxTries=" + maxTries + ", healthPort=" + healthPort + "]";
+    }
+
+    /** Collects every problem before failing, so one start-up attempt reports all of them. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String required(String name, Pattern shape, String expected) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                problems.add(name + " is required (" + expected + ")");
+                return null;
+            }
+            return checked(name, value.strip(), shape, expected);
+        }
+
+        String optional(String name, String fallback, Pattern shape, String expected) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : checked(name, value.strip(), shape, expected);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            Function<String, String> complaint = v -> name + " must be an integer in " + min + ".." + max
+                + ", was '" + v + "'";
+            try {
+                int parsed = Integer.parseInt(value.strip());
+                if (parsed < min || parsed > max) {
+                    problems.add(complaint.apply(value));
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                problems.add(complaint.apply(value));
+                return fallback;
+            }
+        }
+
+        void problem(String message) {
+            problems.add(message);
+        }
+
+        void failIfAnyProblem() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+
+        private String checked(String name, String value, Pattern shape, String expected) {
+            if (!shape.matcher(value).matches()) {
+                problems.add(name + " must be " + expected + ", was '" + value + "'");
+            }
+            return value;
+        }
+    }
+}
