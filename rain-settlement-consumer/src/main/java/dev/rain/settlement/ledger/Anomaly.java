@@ -1,0 +1,5 @@
+package dev.rain.settlement.ledger;
+
+/** A claim the ledger refused, with a sentence for the reconciliation report. */
+public record Anomaly(Claim claim, AnomalyReason reason, String detail) {
+}

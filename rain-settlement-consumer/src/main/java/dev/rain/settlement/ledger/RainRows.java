@@ -1,0 +1,119 @@
+package dev.rain.settlement.ledger;
+
+import dev.rain.common.RainStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+/** SQL of the {@code rains} rows the settlement keeps up to date: lock, counters, best luck, rebuilt refunds. */
+final class RainRows {
+
+    /**
+     * Locks the batch's rains in code order. The API's finisher locks the same row before it refunds, so a grab
+     * is either applied before the refund (and the refund sees it) or sees the rain FINISHED; and two consumers
+     * never wait on each other in opposite orders.
+     */
+    private static final String LOCK = """
+        SELECT config_code, anchor_id, status, max_grabs_per_user
+        FROM rains WHERE config_code = ANY(?::text[])
+        ORDER BY config_code
+        FOR UPDATE""";
+
+    private static final String ADD_COUNTERS = """
+        UPDATE rains r SET settled_count = r.settled_count + d.settled_count,
+                           settled_amount = r.settled_amount + d.settled_amount,
+                           rejected_count = r.rejected_count + d.rejected_count
+        FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::integer[])
+          AS d(config_code, settled_count, settled_amount, rejected_count)
+        WHERE r.config_code = d.config_code""";
+
+    /** Best luck: the highest amount; ties go to the earliest grab, then to the lowest packet id. */
+    private static final String RAISE_BEST_LUCK = """
+        UPDATE rains r SET best_luck_user = b.user_id, best_luck_amount = b.amount,
+                           best_luck_packet = b.packet_id, best_luck_at = b.occurred_at::timestamptz
+        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+          AS b(config_code, user_id, amount, packet_id, occurred_at)
+        WHERE r.config_code = b.config_code
+          AND (r.best_luck_amount IS NULL
+               OR b.amount > r.best_luck_amount
+               OR (b.amount = r.best_luck_amount AND b.occurred_at::timestamptz < r.best_luck_at)
+               OR (b.amount = r.best_luck_amount AND b.occurred_at::timestamptz = r.best_luck_at
+                   AND b.packet_id COLLATE "C" < r.best_luck_packet COLLATE "C"))""";
+
+    /** Only reached when the journal lacks the refund, i.e. a ledger rebuilt from the topic. */
+    private static final String FINISH_BY_REFUND = """
+        UPDATE rains r SET status = 'FINISHED', refunded_amount = f.amount,
+                           finished_at = coalesce(r.finished_at, f.finished_at::timestamptz)
+        FROM unnest(?::text[], ?::bigint[], ?::text[]) AS f(config_code, amount, finished_at)
+        WHERE r.config_code = f.config_code""";
+
+    /** Per rain: what this batch settled, and how many of its refusals left a packet uncredited. */
+    record Counters(String configCode, int settledCount, long settledAmount, int rejectedCount) {
+    }
+
+    private RainRows() {
+    }
+
+    static Map<String, LockedRain> lock(Connection c, SortedSet<String> configCodes) throws SQLException {
+        Map<String, LockedRain> rains = new HashMap<>();
+        if (configCodes.isEmpty()) {
+            return rains;
+        }
+        try (PreparedStatement lock = c.prepareStatement(LOCK)) {
+            lock.setArray(1, PgArrays.text(c, configCodes));
+            try (ResultSet rs = lock.executeQuery()) {
+                while (rs.next()) {
+                    rains.put(rs.getString(1), new LockedRain(rs.getString(1), rs.getString(2),
+                        RainStatus.valueOf(rs.getString(3)), rs.getInt(4)));
+                }
+            }
+        }
+        return rains;
+    }
+
+    static void addCounters(Connection c, Collection<Counters> counters) throws SQLException {
+        if (counters.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement(ADD_COUNTERS)) {
+            update.setArray(1, PgArrays.text(c, counters, Counters::configCode));
+            update.setArray(2, PgArrays.integer(c, counters, Counters::settledCount));
+            update.setArray(3, PgArrays.bigint(c, counters, Counters::settledAmount));
+            update.setArray(4, PgArrays.integer(c, counters, Counters::rejectedCount));
+            update.executeUpdate();
+        }
+    }
+
+    /** @param best at most one grab per rain: the batch's best of that rain */
+    static void raiseBestLuck(Connection c, List<Claim> best) throws SQLException {
+        if (best.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement(RAISE_BEST_LUCK)) {
+            update.setArray(1, PgArrays.text(c, best, Claim::configCode));
+            update.setArray(2, PgArrays.text(c, best, Claim::userId));
+            update.setArray(3, PgArrays.bigint(c, best, Claim::amount));
+            update.setArray(4, PgArrays.text(c, best, Claim::bizId));
+            update.setArray(5, PgArrays.timestamps(c, best, Claim::occurredAt));
+            update.executeUpdate();
+        }
+    }
+
+    static void finishByRefunds(Connection c, List<Claim> refunds) throws SQLException {
+        if (refunds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement(FINISH_BY_REFUND)) {
+            update.setArray(1, PgArrays.text(c, refunds, Claim::configCode));
+            update.setArray(2, PgArrays.bigint(c, refunds, Claim::amount));
+            update.setArray(3, PgArrays.timestamps(c, refunds, Claim::occurredAt));
+            update.executeUpdate();
+        }
+    }
+}
