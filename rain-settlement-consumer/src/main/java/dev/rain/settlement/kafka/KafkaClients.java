@@ -1,0 +1,65 @@
+package dev.rain.settlement.kafka;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The settlement consumer's Kafka clients, configured in one place. */
+final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap, String group, String clientId, int maxBatch) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // The broker-driven group protocol (KIP-848): incremental assignment, no stop-the-world rebalance.
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        // Offsets move only after the ledger committed the batch; auto-commit could skip an unapplied record.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // Never settle a write its producer aborted, should a producer ever write in transactions.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A new group (or one whose offsets expired) starts from the oldest claim: a credit is never skipped.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // One poll is one database transaction; this bounds its size.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            Integer.toString(maxBatch));
+        // A transaction of a full batch, retried through a short outage, stays well inside this.
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class.getName());
+        // Values stay bytes: decoding is ours, so a malformed one is a poison record, not a consumer crash.
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    static KafkaProducer<String, byte[]> deadLetterProducer(String bootstrap, String clientId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // A record is skipped only once every in-sync replica holds its dead letter.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The producer's own retries must not write a dead letter twice or out of order.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // While the broker is away, send() gives up after this instead of blocking the loop (and close()).
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        // The loop waits for each dead letter; after this it rewinds and tries the batch again.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+}

@@ -1,0 +1,334 @@
+package dev.rain.settlement.kafka;
+
+import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.ledger.Anomaly;
+import dev.rain.settlement.ledger.BatchResult;
+import dev.rain.settlement.ledger.LedgerWriter;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the settlement topic to the ledger: a plain poll loop on its own thread.
+ *
+ * <p>Each poll is settled in one database transaction, and its offsets are committed only after that
+ * transaction committed, so a crash anywhere re-delivers records the ledger already has (it deduplicates on
+ * bizId) and never skips one it has not. Failures are sorted ({@link FailureTriage}): fatal ones stop the loop,
+ * transient ones rewind to what is settled and retry after a bounded backoff, and a record that can never be
+ * settled goes to the dead-letter topic before it is committed past.
+ */
+public final class SettlementLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SettlementLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long close() waits for the loop to finish its batch and close the clients. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+    private final String topic;
+    private final int maxTries;
+    private final LedgerWriter ledger;
+    private final Consumer<String, byte[]> consumer;
+    private final DeadLetters deadLetters;
+    private final SettlementMetrics metrics = new SettlementMetrics();
+    private final RetryDelay retryDelay = new RetryDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** Settled in the ledger (or dead-lettered) but not yet committed to Kafka. Loop thread only. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
+    private final Thread thread;
+    private boolean started;
+    private volatile Throwable failure;
+
+    public SettlementLoop(ConsumerConfig config, LedgerWriter ledger) {
+        String clientId = config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.topic = config.topic();
+        this.maxTries = config.maxTries();
+        this.ledger = ledger;
+        this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.group(), clientId, config.maxBatch());
+        this.deadLetters = new DeadLetters(KafkaClients.deadLetterProducer(config.kafkaBootstrap(), clientId + "-dlq"),
+            config.deadLetterTopic());
+        this.thread = new Thread(this::run, "rain-settlement-loop");
+    }
+
+    public synchronized SettlementLoop start() {
+        if (!started && !closing()) {
+            started = true;
+            thread.start();
+        }
+        return this;
+    }
+
+    public SettlementMetrics metrics() {
+        return metrics;
+    }
+
+    /** True while the loop thread runs; false once it stopped, whether closed or failed. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** What stopped the loop, if it stopped by itself. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Waits for the loop thread to end (after close() or a fatal failure). */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+        return !thread.isAlive();
+    }
+
+    /**
+     * Stops the loop: the batch in flight is finished or abandoned (never half-committed), what is settled is
+     * committed, the clients are closed. Returns within {@link #CLOSE_TIMEOUT} whatever the broker or database do.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closeRequested.countDown();
+            if (!started) {
+                closeClients();
+                return;
+            }
+        }
+        consumer.wakeup();
+        try {
+            if (!awaitStop(CLOSE_TIMEOUT)) {
+                LOG.warn("settlement loop still busy after {} ms; leaving it to finish on its own",
+                    CLOSE_TIMEOUT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        LOG.info("settlement loop consuming {}", topic);
+        try {
+            consumer.subscribe(List.of(topic), new Rebalances());
+            while (!closing()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                metrics.polled(lag(), System.currentTimeMillis());
+                if (!records.isEmpty()) {
+                    process(Batch.decode(records));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (!(closing() && FailureTriage.of(e) == FailureTriage.Verdict.SHUTDOWN)) {
+                failure = e;
+                LOG.error("settlement loop stopped by a failure it cannot retry", e);
+            }
+        } finally {
+            commitSettledBeforeClosing();
+            closeClients();
+            LOG.info("settlement loop stopped: {} applied, {} duplicates, {} anomalies, {} dead-lettered",
+                metrics.applied(), metrics.duplicates(), metrics.anomalies(), metrics.deadLettered());
+        }
+    }
+
+    private void process(Batch batch) {
+        try {
+            settle(batch);
+            retryDelay.reset();
+        } catch (SQLException | RuntimeException e) {
+            switch (FailureTriage.of(e)) {
+                case TRANSIENT -> retryLater(batch, e);
+                case SHUTDOWN -> throw (RuntimeException) e;
+                // Fatal, or deterministic outside any one record (committing, dead-lettering): nothing to skip.
+                default -> throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void settle(Batch batch) throws SQLException {
+        BatchResult result;
+        try {
+            result = ledger.apply(batch.claims());
+        } catch (SQLException | RuntimeException e) {
+            if (FailureTriage.of(e) != FailureTriage.Verdict.DETERMINISTIC) {
+                throw e;
+            }
+            LOG.warn("batch of {} records failed ({}); settling them one at a time", batch.size(), e.toString());
+            settleOneByOne(batch);
+            return;
+        }
+        for (Batch.Entry poison : batch.poisons()) {
+            deadLetter(poison, poison.poison());
+        }
+        counted(result);
+        batch.settledAll();
+        uncommitted.putAll(batch.settledOffsets());
+        commit();
+    }
+
+    /** Finds the records that fail on their own: each gets {@code maxTries}, then the dead-letter topic. */
+    private void settleOneByOne(Batch batch) throws SQLException {
+        for (Batch.Entry entry : batch.entries()) {
+            if (closing()) {
+                return;
+            }
+            if (entry.isPoison()) {
+                deadLetter(entry, entry.poison());
+            } else {
+                settleAlone(entry);
+            }
+            batch.settledThrough(entry);
+            uncommitted.putAll(batch.settledOffsets());
+            commit();
+        }
+    }
+
+    private void settleAlone(Batch.Entry entry) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                counted(ledger.apply(List.of(entry.claim())));
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (FailureTriage.of(e) != FailureTriage.Verdict.DETERMINISTIC) {
+                    throw e;
+                }
+                if (attempt >= maxTries) {
+                    deadLetter(entry, e);
+                    return;
+                }
+                LOG.warn("record {} failed, try {} of {}: {}", entry, attempt, maxTries, e.toString());
+            }
+        }
+    }
+
+    private void deadLetter(Batch.Entry entry, Throwable error) {
+        deadLetters.send(entry.record(), error);
+        metrics.deadLetterSent();
+        LOG.warn("record {} sent to the dead-letter topic: {}", entry, error.toString());
+    }
+
+    private void counted(BatchResult result) {
+        metrics.settled(result.applied(), result.duplicates(), result.newAnomalies().size());
+        for (Anomaly anomaly : result.newAnomalies()) {
+            LOG.warn("claim refused: {} {} of {} for {}: {}", anomaly.reason(), anomaly.claim().bizId(),
+                anomaly.claim().amount(), anomaly.claim().userId(), anomaly.detail());
+        }
+        LOG.debug("batch settled: {} applied, {} duplicates, {} new anomalies", result.applied(),
+            result.duplicates(), result.newAnomalies().size());
+    }
+
+    private void commit() {
+        if (!uncommitted.isEmpty()) {
+            consumer.commitSync(Map.copyOf(uncommitted), COMMIT_TIMEOUT);
+            uncommitted.clear();
+        }
+    }
+
+    /** Seeks back to the first record not settled; everything before it is in the ledger (or dead-lettered). */
+    private void retryLater(Batch batch, Exception e) {
+        metrics.transientFailure();
+        Duration delay = retryDelay.next();
+        LOG.warn("batch of {} records not settled, retrying in {} ms: {}", batch.size(), delay.toMillis(),
+            e.toString());
+        var owned = consumer.assignment();
+        batch.unsettledFrom().forEach((partition, offset) -> {
+            if (owned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        try {
+            closeRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    private long lag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
+    }
+
+    private void commitSettledBeforeClosing() {
+        for (int attempt = 1; attempt <= 2 && !uncommitted.isEmpty(); attempt++) {
+            try {
+                commit();
+            } catch (WakeupException e) {
+                // close()'s wakeup was still pending; it is consumed now, so the second attempt can commit.
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit {} settled partitions on close; they will be re-delivered and found "
+                    + "already applied: {}", uncommitted.size(), e.toString());
+                return;
+            }
+        }
+    }
+
+    private void closeClients() {
+        try {
+            consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer failed: {}", e.toString());
+        }
+        try {
+            deadLetters.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the dead-letter producer failed: {}", e.toString());
+        }
+    }
+
+    private boolean closing() {
+        return closeRequested.getCount() == 0;
+    }
+
+    /** Commits what is settled of partitions leaving us, so their next owner does not redo it. */
+    private final class Rebalances implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>();
+            partitions.forEach(partition -> {
+                OffsetAndMetadata offset = uncommitted.remove(partition);
+                if (offset != null) {
+                    leaving.put(partition, offset);
+                }
+            });
+            if (!leaving.isEmpty()) {
+                try {
+                    consumer.commitSync(leaving, COMMIT_TIMEOUT);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not commit revoked partitions {}; their next owner re-applies them: {}",
+                        leaving.keySet(), e.toString());
+                }
+            }
+            LOG.info("partitions revoked: {}", partitions);
+            metrics.assigned(consumer.assignment().size() - partitions.size());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("partitions assigned: {}", partitions);
+            metrics.assigned(consumer.assignment().size());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(uncommitted::remove);
+            LOG.warn("partitions lost: {}", partitions);
+            metrics.assigned(consumer.assignment().size() - partitions.size());
+        }
+    }
+}
