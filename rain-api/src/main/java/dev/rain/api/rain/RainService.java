@@ -51,6 +51,7 @@ public final class RainService {
             .compose(loaded -> blocking.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token())))
             .compose(marked -> marked ? reload(code)
                 : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "another prepare finished first")))
+            .onComplete(done -> cache.invalidate(code))
             .compose(this::detail);
     }
 
@@ -88,6 +89,7 @@ public final class RainService {
                 ? blocking.transaction(c -> RainSql.closeNow(c, code)).compose(closed -> finisher.nudge(code))
                 : Future.succeededFuture())
             .compose(nudged -> awaitFinished(code, System.currentTimeMillis() + CLOSE_WAIT_MILLIS))
+            .onComplete(done -> cache.invalidate(code))
             .compose(this::detail);
     }
 

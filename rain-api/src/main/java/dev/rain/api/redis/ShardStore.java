@@ -139,8 +139,13 @@ public final class ShardStore {
 
     /** Removes every key of the rain without blocking Redis: UNLINK frees large values in the background. */
     public Future<Void> release(String code, int shardCount) {
-        return each(shardCount, shard -> redis.send(Request.cmd(Command.UNLINK, (Object[]) RainKeys.shardKeys(code, shard))))
-            .mapEmpty();
+        return each(shardCount, shard -> {
+            Request unlink = Request.cmd(Command.UNLINK);
+            for (String key : RainKeys.shardKeys(code, shard)) {
+                unlink.arg(key);
+            }
+            return redis.send(unlink);
+        }).mapEmpty();
     }
 
     private static <T> Future<List<T>> each(int shardCount, IntFunction<Future<T>> perShard) {

@@ -1,0 +1,166 @@
+package dev.rain.api;
+
+import dev.rain.api.config.ApiConfig;
+import dev.rain.common.ledger.Database;
+import dev.rain.common.ledger.PgConfig;
+import dev.rain.common.testing.RealServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A whole rain system for one test class, on the real services: a fresh database, its own topics, one
+ * API instance and one settlement consumer in this JVM.
+ */
+public final class ApiHarness implements AutoCloseable {
+
+    public static final String SECRET = "integration-test-secret-of-at-least-32-bytes";
+
+    private final RealServices services = RealServices.get();
+    private final PgConfig postgres;
+    private final String topic;
+    private final Vertx vertx;
+    private final RainApi api;
+    private final Database ledger;
+    private final SettlementProcess consumer;
+    public final ApiClient client;
+
+    public ApiHarness(String purpose) throws Exception {
+        this.postgres = services.freshDatabase(purpose);
+        this.topic = "rain.settlement.it." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
+        createTopics(services.kafkaBootstrap(), topic, topic + ".dlq");
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        this.api = RainApi.start(vertx, config(freePort(), "it-" + purpose)).await(60, TimeUnit.SECONDS);
+        this.ledger = Database.connect(postgres, "it-ledger");
+        this.consumer = SettlementProcess.start(environment(), "rain-settlement-it-" + purpose);
+        this.client = new ApiClient(api.config().httpPort());
+    }
+
+    public ApiConfig config(int port, String instanceId) {
+        return ApiConfig.fromEnv(environment()).withInstance(port, instanceId);
+    }
+
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("RAIN_REDIS_URL", services.redisUrl());
+        env.put("RAIN_KAFKA_BOOTSTRAP", services.kafkaBootstrap());
+        env.put("RAIN_PG_URL", postgres.jdbcUrl());
+        env.put("RAIN_PG_USER", postgres.user());
+        env.put("RAIN_PG_PASSWORD", postgres.password());
+        env.put("RAIN_PG_POOL_SIZE", "6");
+        env.put("RAIN_SETTLEMENT_TOPIC", topic);
+        env.put("RAIN_SETTLEMENT_DLQ_TOPIC", topic + ".dlq");
+        env.put("RAIN_JWT_SECRET", SECRET);
+        env.put("RAIN_HTTP_HOST", "127.0.0.1");
+        env.put("RAIN_HTTP_INSTANCES", "2");
+        env.put("RAIN_FINISHER_INTERVAL_MS", "100");
+        env.put("RAIN_OUTBOX_STALE_MS", "1000");
+        env.put("RAIN_CONSUMER_HEALTH_PORT", Integer.toString(freePort()));
+        return env;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String token(String userId, String... roles) {
+        return api.authenticator().mint(userId, Set.of(roles), 3600);
+    }
+
+    /** An admin deposit, asserted to succeed. */
+    public void deposit(String userId, long amount) {
+        ApiClient.Answer answer = client.post("/v1/wallets/" + userId + "/deposits", token("admin-1", "admin"),
+            new JsonObject().put("amount", amount).put("reference", "it-" + UUID.randomUUID()));
+        if (answer.status() != 201) {
+            throw new IllegalStateException("deposit failed: " + answer.raw());
+        }
+    }
+
+    public Database ledger() {
+        return ledger;
+    }
+
+    public String redisUrl() {
+        return services.redisUrl();
+    }
+
+    public String kafkaBootstrap() {
+        return services.kafkaBootstrap();
+    }
+
+    public long queryLong(String sql, Object... args) throws SQLException {
+        return ledger.inTransaction(c -> {
+            try (var statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    statement.setObject(i + 1, args[i]);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** A fingerprint of everything money-related, to prove a refused request changed nothing. */
+    public String ledgerFingerprint() throws SQLException {
+        return ledger.inTransaction(c -> {
+            StringBuilder out = new StringBuilder();
+            for (String sql : new String[] {
+                "SELECT count(*), coalesce(sum(balance), 0) FROM accounts",
+                "SELECT count(*), coalesce(sum(amount), 0) FROM transfers",
+                "SELECT count(*), coalesce(string_agg(config_code || status, ',' ORDER BY config_code), '') FROM rains",
+                "SELECT count(*), 0 FROM deposits"}) {
+                try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                    rs.next();
+                    out.append(rs.getString(1)).append('/').append(rs.getString(2)).append(';');
+                }
+            }
+            return out.toString();
+        });
+    }
+
+    public SettlementProcess startConsumer(String group) throws Exception {
+        return SettlementProcess.start(environment(), group);
+    }
+
+    @Override
+    public void close() throws Exception {
+        consumer.close();
+        api.stop().await(30, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        ledger.close();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void createTopics(String bootstrap, String... names) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, 4, (short) 1)).toList())
+                .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+}

@@ -1,0 +1,58 @@
+package dev.rain.api.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+
+    private static final String SECRET = "a-secret-that-is-at-least-32-bytes-long";
+
+    @Test
+    @DisplayName("without a secret the API refuses to start, and says how to try it locally")
+    void refusesMissingSecret() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of()));
+        assertTrue(e.getMessage().contains("RAIN_JWT_SECRET"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a secret shorter than 32 bytes is refused")
+    void refusesShortSecret() {
+        assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", "short")));
+    }
+
+    @Test
+    @DisplayName("demo mode generates a secret when none is set")
+    void demoModeGeneratesASecret() {
+        ApiConfig config = ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true"));
+        assertTrue(config.jwtSecret().length() >= 32);
+    }
+
+    @Test
+    @DisplayName("a bad number names its variable")
+    void badNumberNamesTheVariable() {
+        ConfigException e = assertThrows(ConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, "RAIN_HTTP_PORT", "eighty")));
+        assertTrue(e.getMessage().contains("RAIN_HTTP_PORT"), e.getMessage());
+        assertThrows(ConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, "RAIN_MAX_SHARDS", "0")));
+    }
+
+    @Test
+    @DisplayName("the contract's limits are the defaults")
+    void defaultsAreTheContracts() {
+        RainLimits limits = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET)).limits();
+        assertEquals(1_000_000, limits.maxTotalCount());
+        assertEquals(10_000_000_000L, limits.maxTotalAmount());
+        assertEquals(100, limits.maxGrabsPerUserLimit());
+        assertEquals(1, limits.defaultMaxGrabsPerUser());
+        assertEquals(300, limits.maxCountdownSeconds());
+        assertEquals(3, limits.defaultCountdownSeconds());
+        assertEquals(86_400, limits.maxDurationSeconds());
+        assertEquals(30, limits.defaultDurationSeconds());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rain.api.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.rain.common.RainMode;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import dev.rain.common.id.Ids;
+import io.vertx.core.buffer.Buffer;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class JsonBodyTest {
+
+    private static final Set<String> FIELDS = Set.of("amount", "roomId", "mode");
+
+    private static JsonBody parse(String json) {
+        return JsonBody.parse(Buffer.buffer(json), FIELDS);
+    }
+
+    @Test
+    @DisplayName("a well-formed body reads its fields")
+    void readsFields() {
+        JsonBody body = parse("{\"amount\": 100, \"roomId\": \"room-1\", \"mode\": \"EQUAL\"}");
+        assertEquals(100, body.requiredLong("amount", 1, 1000));
+        assertEquals("room-1", body.requiredString("roomId", Ids.ROOM_ID, "an id"));
+        assertEquals(RainMode.EQUAL, body.optionalEnum("mode", RainMode.class, RainMode.LUCKY));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "1", "\"x\"", "null", "{", "{\"amount\": 1,}", "{\"amount\": 1} {}"})
+    @DisplayName("anything but one JSON object is INVALID_REQUEST")
+    void refusesNonObjects(String json) {
+        RainException e = assertThrows(RainException.class, () -> parse(json));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    }
+
+    @Test
+    @DisplayName("a duplicated key is refused rather than last-one-wins")
+    void refusesDuplicateKeys() {
+        assertThrows(RainException.class, () -> parse("{\"amount\": 1, \"amount\": 1000000}"));
+    }
+
+    @Test
+    @DisplayName("an unknown field is refused and named")
+    void refusesUnknownFields() {
+        FieldException e = assertThrows(FieldException.class, () -> parse("{\"amount\": 1, \"bonus\": 5}"));
+        assertEquals("bonus", e.field());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "1.0", "1e3", "\"100\"", "true", "99999999999999999999", "-1", "0", "1001"})
+    @DisplayName("amounts that are not whole numbers within bounds are refused and name the field")
+    void refusesBadNumbers(String amount) {
+        FieldException e = assertThrows(FieldException.class,
+            () -> parse("{\"amount\": " + amount + "}").requiredLong("amount", 1, 1000));
+        assertEquals("amount", e.field());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"room 1\"", "\"r\\u00f6om\"", "\"room\\u200b1\"", "1", "null"})
+    @DisplayName("ids outside the allowed alphabet are refused, Unicode look-alikes included")
+    void refusesBadIds(String room) {
+        assertThrows(FieldException.class,
+            () -> parse("{\"roomId\": " + room + "}").requiredString("roomId", Ids.ROOM_ID, "an id"));
+    }
+}
