@@ -1,0 +1,161 @@
+package dev.rain.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rain.api.redis.LuaScript;
+import dev.rain.api.redis.ShardStore;
+import dev.rain.common.redis.RainKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** What is left behind by a process that died half-way is picked up, never doubled, never lost. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecoveryIT {
+
+    private ApiHarness system;
+    private Vertx vertx;
+    private Redis redis;
+
+    @BeforeAll
+    void start() throws Exception {
+        system = new ApiHarness("recovery");
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, system.redisUrl());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (redis != null) {
+            redis.close();
+            vertx.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a preparer that died half-way leaves nothing a retry doubles, and its late writes are refused")
+    void deadPreparerLeavesNothingToDouble() throws Exception {
+        system.deposit("recovery-anchor-1", 1_000_000);
+        String anchor = system.token("recovery-anchor-1", "anchor");
+        String code = create(anchor, "room-recovery-1", 250_000, 25_000);
+        ShardStore shards = new ShardStore(redis);
+        // The dead preparer: it reset the three shards under its token and loaded part of one.
+        shards.reset(code, 3, "dead-token", shard -> 25_000 / 3 + (shard < 25_000 % 3 ? 1 : 0))
+            .await(10, TimeUnit.SECONDS);
+        shards.load(code, 0, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS);
+        assertEquals(500L, packetsInRedis(code, 3));
+
+        ApiClient.Answer prepared = system.client.post("/v1/rains/" + code + "/prepare", anchor, null);
+        assertEquals(200, prepared.status(), prepared.raw());
+        assertEquals(25_000L, packetsInRedis(code, 3), "one list of exactly totalCount packets");
+
+        Throwable late = assertThrows(Throwable.class,
+            () -> shards.load(code, 1, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS));
+        assertTrue(late.getMessage().startsWith("FENCED"), late.getMessage());
+        assertEquals(25_000L, packetsInRedis(code, 3), "the late batch added nothing");
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchor, null).status());
+    }
+
+    @Test
+    @DisplayName("a claim left in an outbox by an instance that died is relayed by another and credited once")
+    void orphanedClaimIsRelayedAndCredited() throws Exception {
+        system.deposit("recovery-anchor-2", 10_000);
+        String anchor = system.token("recovery-anchor-2", "anchor");
+        String code = create(anchor, "room-recovery-2", 1_000, 10);
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", anchor, null).status());
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchor, null).status());
+
+        // A grab whose instance died right after the script: the claim is in the outbox, nobody relays it.
+        Response reply = LuaScript.load("grab").call(redis, List.of(RainKeys.state(code, 0), RainKeys.packets(code, 0),
+                RainKeys.outbox(code, 0), RainKeys.users(code, 0)), "orphan-viewer", 1, 0)
+            .await(10, TimeUnit.SECONDS);
+        assertEquals("WON", reply.get(0).toString());
+        String packetId = code + ":" + reply.get(1).toString();
+        long amount = reply.get(2).toLong();
+
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && creditedTo(packetId) == 0) {
+            Thread.sleep(100);
+        }
+        assertEquals(1L, creditedTo(packetId), "the orphaned claim was credited");
+        assertEquals(amount, system.queryLong("SELECT amount FROM transfers WHERE biz_id = ? AND user_id = 'orphan-viewer'", packetId));
+        while (System.currentTimeMillis() < deadline && outboxLength(code) > 0) {
+            Thread.sleep(100);
+        }
+        assertEquals(0L, outboxLength(code), "the relayed claim left the outbox");
+
+        ApiClient.Answer closed = system.client.post("/v1/rains/" + code + "/close", anchor, null);
+        assertEquals(200, closed.status(), closed.raw());
+        assertEquals(1_000 - amount, awaitFinished(code, anchor).getLong("refundedAmount"));
+        long released = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < released && exists(RainKeys.state(code, 0))) {
+            Thread.sleep(100);
+        }
+        assertTrue(!exists(RainKeys.state(code, 0)) && !exists(RainKeys.packets(code, 0)),
+            "a finished rain's keys are removed");
+    }
+
+    private long creditedTo(String packetId) throws Exception {
+        return system.queryLong("SELECT count(*) FROM transfers WHERE biz_id = ?", packetId);
+    }
+
+    private long outboxLength(String code) throws Exception {
+        return redis.send(Request.cmd(Command.XLEN).arg(RainKeys.outbox(code, 0))).await(10, TimeUnit.SECONDS).toLong();
+    }
+
+    private boolean exists(String key) throws Exception {
+        return redis.send(Request.cmd(Command.EXISTS).arg(key)).await(10, TimeUnit.SECONDS).toLong() == 1;
+    }
+
+    private JsonObject awaitFinished(String code, String token) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject detail = system.client.get("/v1/rains/" + code, token).body();
+            if ("FINISHED".equals(detail.getString("status"))) {
+                return detail;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("rain " + code + " did not finish");
+    }
+
+    private static List<byte[]> packets(int n) {
+        List<byte[]> packets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            packets.add((i + ":1").getBytes(StandardCharsets.US_ASCII));
+        }
+        return packets;
+    }
+
+    private long packetsInRedis(String code, int shards) throws Exception {
+        long total = 0;
+        for (int shard = 0; shard < shards; shard++) {
+            total += redis.send(Request.cmd(Command.LLEN).arg(RainKeys.packets(code, shard))).await(10, TimeUnit.SECONDS).toLong();
+        }
+        return total;
+    }
+
+    private String create(String token, String room, long total, int count) {
+        ApiClient.Answer created = system.client.post("/v1/rains", token, new JsonObject().put("roomId", room)
+            .put("totalAmount", total).put("totalCount", count).put("countdownSeconds", 0).put("durationSeconds", 300));
+        assertEquals(201, created.status(), created.raw());
+        return created.body().getString("configCode");
+    }
+}
