@@ -6,7 +6,11 @@ import dev.rain.common.ledger.PgConfig;
 import dev.rain.common.testing.RealServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.rain.common.redis.RainKeys;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.ResultSet;
@@ -37,6 +41,8 @@ public final class ApiHarness implements AutoCloseable {
     private final RainApi api;
     private final Database ledger;
     private final SettlementProcess consumer;
+    private final Vertx testVertx = Vertx.vertx();
+    private final Redis redis;
     public final ApiClient client;
 
     public ApiHarness(String purpose) throws Exception {
@@ -48,6 +54,7 @@ public final class ApiHarness implements AutoCloseable {
         this.ledger = Database.connect(postgres, "it-ledger");
         this.consumer = SettlementProcess.start(environment(), "rain-settlement-it-" + purpose);
         this.client = new ApiClient(api.config().httpPort());
+        this.redis = Redis.createClient(testVertx, services.redisUrl());
     }
 
     public ApiConfig config(int port, String instanceId) {
@@ -88,6 +95,35 @@ public final class ApiHarness implements AutoCloseable {
         if (answer.status() != 201) {
             throw new IllegalStateException("deposit failed: " + answer.raw());
         }
+    }
+
+    /** A Redis client of the test's own, to look at (or tamper with) what the API keeps there. */
+    public Redis redis() {
+        return redis;
+    }
+
+    /** Packets still in the rain's lists, over all its shards. */
+    public long packetsInRedis(String code, int shards) throws Exception {
+        long total = 0;
+        for (int shard = 0; shard < shards; shard++) {
+            total += redis.send(Request.cmd(Command.LLEN).arg(RainKeys.packets(code, shard)))
+                .await(10, TimeUnit.SECONDS).toLong();
+        }
+        return total;
+    }
+
+    /** Polls the rain's detail until it reaches {@code status}, for at most 60 s. */
+    public JsonObject awaitStatus(String code, String status) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonObject detail = null;
+        while (System.currentTimeMillis() < deadline) {
+            detail = client.get("/v1/rains/" + code, token("someone", "viewer")).body();
+            if (status.equals(detail.getString("status"))) {
+                return detail;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("rain " + code + " never reached " + status + ": " + detail);
     }
 
     public Database ledger() {
@@ -143,6 +179,8 @@ public final class ApiHarness implements AutoCloseable {
         consumer.close();
         api.stop().await(30, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
+        redis.close();
+        testVertx.close().await(10, TimeUnit.SECONDS);
         ledger.close();
     }
 

@@ -3,10 +3,8 @@ package dev.rain.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rain.common.redis.RainKeys;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.ResponseType;
@@ -31,23 +29,15 @@ import org.junit.jupiter.api.TestInstance;
 class RainGuardsIT {
 
     private ApiHarness system;
-    private Vertx vertx;
-    private Redis redis;
     private final AtomicInteger anchors = new AtomicInteger();
 
     @BeforeAll
     void start() throws Exception {
         system = new ApiHarness("guards");
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, system.redisUrl());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-            vertx.close();
-        }
         if (system != null) {
             system.close();
         }
@@ -69,11 +59,11 @@ class RainGuardsIT {
         });
         int shards = (int) system.queryLong("SELECT shard_count FROM rains WHERE config_code = ?", code);
         assertEquals(3, shards, "25,000 packets at 10,000 a shard");
-        assertEquals(25_000L, packetsInRedis(code, shards), "exactly one list of packets");
+        assertEquals(25_000L, system.packetsInRedis(code, shards), "exactly one list of packets");
 
         List<String> events = new CopyOnWriteArrayList<>();
         CountDownLatch subscribed = new CountDownLatch(1);
-        RedisConnection subscriber = redis.connect().await(10, TimeUnit.SECONDS);
+        RedisConnection subscriber = system.redis().connect().await(10, TimeUnit.SECONDS);
         subscriber.handler(message -> {
             if (message.type() == ResponseType.PUSH && message.size() == 3 && "message".equals(message.get(0).toString())) {
                 events.add(message.get(2).toString());
@@ -94,7 +84,7 @@ class RainGuardsIT {
         assertEquals(code, event.getString("configCode"));
         assertEquals(25_000, event.getInteger("totalCount"));
         assertEquals(300_000L, event.getLong("totalAmount"));
-        assertEquals(25_000L, packetsInRedis(code, shards), "starting takes no packet");
+        assertEquals(25_000L, system.packetsInRedis(code, shards), "starting takes no packet");
     }
 
     @Test
@@ -149,26 +139,14 @@ class RainGuardsIT {
         assertProblem(system.client.post("/v1/rains/" + code + "/grab", viewer,
             new JsonObject().put("roomId", "room-elsewhere")), 403, "WRONG_ROOM");
         assertProblem(system.client.post("/v1/rains/AAAAAAAAAAAAAAAAAAAAAA/grab", viewer, inRoom), 404, "RAIN_NOT_FOUND");
-        assertEquals(10L, packetsInRedis(code, 1), "refused grabs take no packet");
+        assertEquals(10L, system.packetsInRedis(code, 1), "refused grabs take no packet");
 
         Thread.sleep(1_300);
         assertProblem(system.client.post("/v1/rains/" + code + "/grab", viewer, inRoom), 409, "ENDED");
-        JsonObject detail = awaitStatus(code, "FINISHED");
+        JsonObject detail = system.awaitStatus(code, "FINISHED");
         assertEquals(0L, detail.getLong("grabbedCount"));
         assertEquals(1_000L, detail.getLong("refundedAmount"), "nothing grabbed: all refunded");
         assertEquals(0L, system.queryLong("SELECT count(*) FROM transfers WHERE kind = 'GRAB' AND config_code = ?", code));
-    }
-
-    private JsonObject awaitStatus(String code, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonObject detail = system.client.get("/v1/rains/" + code, system.token("someone", "viewer")).body();
-            if (status.equals(detail.getString("status"))) {
-                return detail;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("rain " + code + " never reached " + status);
     }
 
     private static void assertProblem(ApiClient.Answer answer, int status, String code) {
@@ -176,15 +154,6 @@ class RainGuardsIT {
         assertEquals("application/problem+json", answer.contentType(), answer.raw());
         assertEquals(code, answer.code(), answer.raw());
         assertEquals(status, answer.body().getInteger("status"));
-    }
-
-    private long packetsInRedis(String code, int shards) throws Exception {
-        long total = 0;
-        for (int shard = 0; shard < shards; shard++) {
-            total += redis.send(Request.cmd(Command.LLEN).arg(RainKeys.packets(code, shard)))
-                .await(10, TimeUnit.SECONDS).toLong();
-        }
-        return total;
     }
 
     private String newAnchor(long deposit) {

@@ -93,7 +93,7 @@ class RainLifecycleIT {
         assertTrue(winsByViewer.values().stream().allMatch(n -> n.get() <= 30), "a viewer above the cap");
         assertTrue(soldOut.get() > 0, "somebody should have heard SOLD_OUT");
 
-        JsonObject detail = awaitFinished(code, anchor);
+        JsonObject detail = system.awaitStatus(code, "FINISHED");
         assertEquals(10_000, detail.getLong("grabbedCount"));
         assertEquals(1_000_000L, detail.getLong("grabbedAmount"));
         assertEquals(10_000, detail.getLong("settledCount"));
@@ -127,7 +127,7 @@ class RainLifecycleIT {
         }
         ApiClient.Answer closed = system.client.post("/v1/rains/" + code + "/close", system.token(anchor, "anchor"), null);
         assertEquals(200, closed.status(), closed.raw());
-        JsonObject detail = awaitFinished(code, anchor);
+        JsonObject detail = system.awaitStatus(code, "FINISHED");
         assertEquals(100_000 - credited, detail.getLong("refundedAmount"));
         assertEquals(credited, detail.getLong("settledAmount"));
 
@@ -155,7 +155,7 @@ class RainLifecycleIT {
                 new JsonObject().put("roomId", "room-replay"));
         }
         system.client.post("/v1/rains/" + code + "/close", system.token(anchor, "anchor"), null);
-        awaitFinished(code, anchor);
+        system.awaitStatus(code, "FINISHED");
         String before = system.ledgerFingerprint();
         long records = system.queryLong("SELECT count(*) FROM transfers WHERE kind IN ('GRAB', 'REFUND')");
 
@@ -191,19 +191,6 @@ class RainLifecycleIT {
         ApiClient.Answer started = system.client.post("/v1/rains/" + code + "/start", token, null);
         assertEquals(200, started.status(), started.raw());
         assertEquals("RUNNING", started.body().getString("status"));
-    }
-
-    private JsonObject awaitFinished(String code, String anchor) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonObject detail;
-        do {
-            detail = system.client.get("/v1/rains/" + code, system.token(anchor, "anchor")).body();
-            if ("FINISHED".equals(detail.getString("status"))) {
-                return detail;
-            }
-            Thread.sleep(100);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("rain not finished in time: " + detail);
     }
 
     private Map<String, Won> creditedGrabs(String code) throws Exception {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rain.api.redis.LuaScript;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.common.redis.RainKeys;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -28,22 +27,16 @@ import org.junit.jupiter.api.TestInstance;
 class RecoveryIT {
 
     private ApiHarness system;
-    private Vertx vertx;
     private Redis redis;
 
     @BeforeAll
     void start() throws Exception {
         system = new ApiHarness("recovery");
-        vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, system.redisUrl());
+        redis = system.redis();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-            vertx.close();
-        }
         if (system != null) {
             system.close();
         }
@@ -60,16 +53,16 @@ class RecoveryIT {
         shards.reset(code, 3, "dead-token", shard -> 25_000 / 3 + (shard < 25_000 % 3 ? 1 : 0))
             .await(10, TimeUnit.SECONDS);
         shards.load(code, 0, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS);
-        assertEquals(500L, packetsInRedis(code, 3));
+        assertEquals(500L, system.packetsInRedis(code, 3));
 
         ApiClient.Answer prepared = system.client.post("/v1/rains/" + code + "/prepare", anchor, null);
         assertEquals(200, prepared.status(), prepared.raw());
-        assertEquals(25_000L, packetsInRedis(code, 3), "one list of exactly totalCount packets");
+        assertEquals(25_000L, system.packetsInRedis(code, 3), "one list of exactly totalCount packets");
 
         Throwable late = assertThrows(Throwable.class,
             () -> shards.load(code, 1, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS));
         assertTrue(late.getMessage().startsWith("FENCED"), late.getMessage());
-        assertEquals(25_000L, packetsInRedis(code, 3), "the late batch added nothing");
+        assertEquals(25_000L, system.packetsInRedis(code, 3), "the late batch added nothing");
         assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchor, null).status());
     }
 
@@ -103,7 +96,7 @@ class RecoveryIT {
 
         ApiClient.Answer closed = system.client.post("/v1/rains/" + code + "/close", anchor, null);
         assertEquals(200, closed.status(), closed.raw());
-        assertEquals(1_000 - amount, awaitFinished(code, anchor).getLong("refundedAmount"));
+        assertEquals(1_000 - amount, system.awaitStatus(code, "FINISHED").getLong("refundedAmount"));
         long released = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < released && exists(RainKeys.state(code, 0))) {
             Thread.sleep(100);
@@ -124,32 +117,12 @@ class RecoveryIT {
         return redis.send(Request.cmd(Command.EXISTS).arg(key)).await(10, TimeUnit.SECONDS).toLong() == 1;
     }
 
-    private JsonObject awaitFinished(String code, String token) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonObject detail = system.client.get("/v1/rains/" + code, token).body();
-            if ("FINISHED".equals(detail.getString("status"))) {
-                return detail;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("rain " + code + " did not finish");
-    }
-
     private static List<byte[]> packets(int n) {
         List<byte[]> packets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             packets.add((i + ":1").getBytes(StandardCharsets.US_ASCII));
         }
         return packets;
-    }
-
-    private long packetsInRedis(String code, int shards) throws Exception {
-        long total = 0;
-        for (int shard = 0; shard < shards; shard++) {
-            total += redis.send(Request.cmd(Command.LLEN).arg(RainKeys.packets(code, shard))).await(10, TimeUnit.SECONDS).toLong();
-        }
-        return total;
     }
 
     private String create(String token, String room, long total, int count) {

@@ -22,9 +22,6 @@ public final class RainSql {
         UPDATE accounts SET balance = balance - ?, updated_at = now()
         WHERE account_id = ? AND balance >= ?""";
     private static final String OPEN_ESCROW = "INSERT INTO accounts (account_id, balance) VALUES (?, ?)";
-    private static final String INSERT_TRANSFER = """
-        INSERT INTO transfers (biz_id, kind, debit_account, credit_account, amount, config_code, user_id, occurred_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, now())""";
     private static final String INSERT_RAIN = """
         INSERT INTO rains (config_code, room_id, anchor_id, mode, status, total_amount, total_count,
                            max_grabs_per_user, countdown_seconds, duration_seconds)
@@ -86,7 +83,7 @@ public final class RainSql {
             open.setLong(2, rain.totalAmount());
             open.executeUpdate();
         }
-        insertTransfer(c, Ids.fundBizId(rain.configCode()), "FUND", Ids.walletAccount(rain.anchorId()), escrow,
+        TransferSql.insert(c, Ids.fundBizId(rain.configCode()), "FUND", Ids.walletAccount(rain.anchorId()), escrow,
             rain.totalAmount(), rain.configCode(), rain.anchorId());
         try (PreparedStatement insert = c.prepareStatement(INSERT_RAIN)) {
             insert.setString(1, rain.configCode());
@@ -221,7 +218,7 @@ public final class RainSql {
             }
         }
         if (left > 0) {
-            insertTransfer(c, Ids.refundBizId(configCode), "REFUND", escrow, Ids.walletAccount(rain.anchorId()),
+            TransferSql.insert(c, Ids.refundBizId(configCode), "REFUND", escrow, Ids.walletAccount(rain.anchorId()),
                 left, configCode, rain.anchorId());
             try (PreparedStatement debit = c.prepareStatement(MOVE)) {
                 debit.setLong(1, -left);
@@ -240,20 +237,6 @@ public final class RainSql {
             finish.executeUpdate();
         }
         return find(c, configCode);
-    }
-
-    private static void insertTransfer(Connection c, String bizId, String kind, String debit, String credit,
-                                       long amount, String configCode, String userId) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(INSERT_TRANSFER)) {
-            insert.setString(1, bizId);
-            insert.setString(2, kind);
-            insert.setString(3, debit);
-            insert.setString(4, credit);
-            insert.setLong(5, amount);
-            insert.setString(6, configCode);
-            insert.setString(7, userId);
-            insert.executeUpdate();
-        }
     }
 
     private static int execute(Connection c, String sql, String configCode) throws SQLException {

@@ -30,9 +30,6 @@ public final class WalletSql {
         ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now()
         RETURNING balance""";
     private static final String RECORD_BALANCE = "UPDATE deposits SET balance_after = ? WHERE reference = ?";
-    private static final String INSERT_TRANSFER = """
-        INSERT INTO transfers (biz_id, kind, credit_account, amount, user_id, occurred_at)
-        VALUES (?, 'DEPOSIT', ?, ?, ?, now())""";
     private static final String BALANCE = "SELECT balance FROM accounts WHERE account_id = ?";
     /** Credits to the wallet, and the only debit a wallet knows: funding a rain. */
     private static final String ENTRIES = """
@@ -71,13 +68,8 @@ public final class WalletSql {
                 balance = rs.getLong(1);
             }
         }
-        try (PreparedStatement transfer = c.prepareStatement(INSERT_TRANSFER)) {
-            transfer.setString(1, Ids.depositBizId(reference));
-            transfer.setString(2, Ids.walletAccount(userId));
-            transfer.setLong(3, amount);
-            transfer.setString(4, userId);
-            transfer.executeUpdate();
-        }
+        TransferSql.insert(c, Ids.depositBizId(reference), "DEPOSIT", null, Ids.walletAccount(userId), amount, null,
+            userId);
         try (PreparedStatement record = c.prepareStatement(RECORD_BALANCE)) {
             record.setLong(1, balance);
             record.setString(2, reference);
