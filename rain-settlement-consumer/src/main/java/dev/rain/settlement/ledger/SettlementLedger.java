@@ -154,11 +154,16 @@ public final class SettlementLedger {
             // ON CONFLICT skipped it, so a committed row exists; READ COMMITTED sees it. Never guess past this.
             throw new IllegalStateException("bizId " + claim.bizId() + " was neither inserted nor found");
         }
-        if (stored.sameAs(claim) || !claim.isGrab()) {
-            if (!stored.sameAs(claim)) {
-                LOG.warn("refund {} differs from the journal's ({} to {}), the journal stands", claim.bizId(),
-                    stored.amount(), stored.userId());
+        if (!claim.isGrab()) {
+            // The finisher applied its refund before publishing it: the journal's row is the refund.
+            if (stored.amount() != claim.amount() || !stored.userId().equals(claim.userId())) {
+                LOG.warn("refund {} of {} to {} differs from the journal's {} to {}; the journal stands",
+                    claim.bizId(), claim.amount(), claim.userId(), stored.amount(), stored.userId());
             }
+            outcome.duplicates++;
+            return;
+        }
+        if (stored.sameAs(claim)) {
             outcome.duplicates++;
             return;
         }

@@ -1,0 +1,147 @@
+package dev.rain.settlement.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.ledger.Claim;
+import dev.rain.settlement.ledger.LedgerWriter;
+import dev.rain.settlement.ledger.SettlementLedger;
+import dev.rain.settlement.testing.Await;
+import dev.rain.settlement.testing.FlakyLedger;
+import dev.rain.settlement.testing.KafkaFixture;
+import dev.rain.settlement.testing.LedgerFixture;
+import dev.rain.settlement.testing.LedgerFixture.Rain;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The loop when the ledger fails: offsets wait for the database, retries are harmless, bad records are set aside. */
+class LedgerFailuresIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static LedgerFixture ledger;
+    private static KafkaFixture kafka;
+    private final List<SettlementLoop> loops = new ArrayList<>();
+    private final FlakyLedger flaky = new FlakyLedger(LedgerWriter.of(ledger.database(), new SettlementLedger()));
+
+    @BeforeAll
+    static void createDatabaseAndClients() {
+        ledger = LedgerFixture.create("settlement_failures");
+        kafka = new KafkaFixture();
+    }
+
+    @AfterAll
+    static void closeClients() {
+        kafka.close();
+        ledger.close();
+    }
+
+    @AfterEach
+    void stopLoopsAndCheckMoney() throws SQLException {
+        loops.forEach(SettlementLoop::close);
+        assertEquals(ledger.sumOfDeposits(), ledger.sumOfBalances(), "sum of all balances vs deposits");
+    }
+
+    private SettlementLoop start(ConsumerConfig config) {
+        SettlementLoop loop = new SettlementLoop(config, flaky);
+        loops.add(loop);
+        return loop.start();
+    }
+
+    private static List<Claim> grabs(Rain rain, int count) {
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            claims.add(rain.grab(i, "v-" + rain.configCode().substring(0, 6) + "-" + i, 10 + i, 1));
+        }
+        return claims;
+    }
+
+    private static void assertCreditedOnce(List<Claim> claims) throws SQLException {
+        for (Claim claim : claims) {
+            assertEquals(claim.amount(), ledger.wallet(claim.userId()), claim.userId());
+        }
+    }
+
+    @Test
+    @DisplayName("while the database is unreachable nothing is committed; once it is back every record is applied once")
+    void offsetsWaitForTheDatabase() throws Exception {
+        String topic = kafka.newTopics("outage");
+        Rain rain = ledger.runningRain(100_000, 100, 1);
+        List<Claim> claims = grabs(rain, 30);
+        kafka.publishAll(topic, claims);
+        ConsumerConfig config = kafka.config(topic, ledger, 100);
+        flaky.unreachable(true);
+
+        SettlementLoop loop = start(config);
+        Await.until(WAIT, "a first attempt against the unreachable database", () -> flaky.calls() >= 1, true);
+
+        assertEquals(0, kafka.committedTotal(config.group()), "offsets committed while the database was down");
+        Await.until(WAIT, "retries against the unreachable database", () -> flaky.calls() >= 3, true);
+        assertEquals(0, kafka.committedTotal(config.group()), "offsets committed while the database was down");
+        assertEquals(0, ledger.grabTransfers(rain));
+        flaky.unreachable(false);
+        Await.until(WAIT, "committed offsets", () -> kafka.committedTotal(config.group()), (long) claims.size());
+        assertCreditedOnce(claims);
+        assertEquals(claims.size(), ledger.rainRow(rain).settledCount());
+        assertEquals(0, loop.metrics().deadLettered(), "an outage is nobody's poison");
+        assertTrue(loop.metrics().transientFailures() >= 2, "transient failures: " + loop.metrics().transientFailures());
+    }
+
+    @Test
+    @DisplayName("a batch whose commit acknowledgement was lost is applied again as duplicates, crediting nobody twice")
+    void lostCommitAcknowledgement() throws Exception {
+        String topic = kafka.newTopics("lost-ack");
+        Rain rain = ledger.runningRain(100_000, 100, 1);
+        List<Claim> claims = grabs(rain, 30);
+        kafka.publishAll(topic, claims);
+        ConsumerConfig config = kafka.config(topic, ledger, 100);
+        flaky.loseAcknowledgements(1);
+
+        SettlementLoop loop = start(config);
+
+        Await.until(WAIT, "committed offsets", () -> kafka.committedTotal(config.group()), (long) claims.size());
+        assertCreditedOnce(claims);
+        assertEquals(claims.size(), ledger.rainRow(rain).settledCount());
+        assertEquals(1, loop.metrics().transientFailures());
+        // The batch whose answer was lost is only seen, on the retry, as already applied.
+        assertTrue(loop.metrics().duplicates() > 0, "the retried batch was found already applied");
+        assertEquals(claims.size(), loop.metrics().applied() + loop.metrics().duplicates());
+    }
+
+    @Test
+    @DisplayName("a record that fails every time is tried alone maxTries times, then dead-lettered; the rest is applied")
+    void deterministicFailureGoesToDeadLetters() throws Exception {
+        String topic = kafka.newTopics("failing");
+        Rain rain = ledger.runningRain(100_000, 100, 1);
+        List<Claim> claims = grabs(rain, 10);
+        kafka.publishAll(topic, claims);
+        ConsumerConfig config = kafka.config(topic, ledger, 100);
+        Claim failing = claims.get(5);
+        flaky.failAlways(failing.bizId());
+
+        SettlementLoop loop = start(config);
+
+        Await.until(WAIT, "committed offsets", () -> kafka.committedTotal(config.group()), (long) claims.size());
+        assertEquals(config.maxTries(), flaky.triesAlone());
+        assertEquals(0, ledger.wallet(failing.userId()));
+        List<Claim> others = new ArrayList<>(claims);
+        others.remove(failing);
+        assertCreditedOnce(others);
+        assertEquals(1, loop.metrics().deadLettered());
+        List<ConsumerRecord<String, byte[]>> letters = kafka.readAll(config.deadLetterTopic(), 1, WAIT);
+        assertEquals(1, letters.size());
+        assertEquals(failing.userId(), letters.get(0).key());
+        assertEquals(IllegalStateException.class.getName(), new String(
+            letters.get(0).headers().lastHeader(DeadLetters.ERROR_CLASS).value(), StandardCharsets.UTF_8));
+    }
+}
