@@ -45,6 +45,7 @@ public final class KafkaFixture implements AutoCloseable {
     private final String bootstrap = RealServices.get().kafkaBootstrap();
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final List<String> created = new ArrayList<>();
 
     public KafkaFixture() {
         Properties adminProps = new Properties();
@@ -66,6 +67,8 @@ public final class KafkaFixture implements AutoCloseable {
         String topic = "rain.settlement.it." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
         admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1),
             new NewTopic(topic + ".dlq", PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        created.add(topic);
+        created.add(topic + ".dlq");
         awaitLeaders(topic);
         awaitLeaders(topic + ".dlq");
         return topic;
@@ -193,9 +196,16 @@ public final class KafkaFixture implements AutoCloseable {
         return records;
     }
 
+    /** Deletes this fixture's topics, so runs do not pile partitions up on a developer's broker. */
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
-        admin.close(Duration.ofSeconds(5));
+        try {
+            admin.deleteTopics(created).all().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("could not delete test topics " + created + ": " + e);
+        } finally {
+            admin.close(Duration.ofSeconds(5));
+        }
     }
 }
