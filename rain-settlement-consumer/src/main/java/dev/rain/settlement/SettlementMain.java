@@ -24,7 +24,14 @@ public final class SettlementMain {
             System.exit(2);
             return;
         }
-        SettlementService service = SettlementService.start(config);
+        SettlementService service;
+        try {
+            service = SettlementService.start(config);
+        } catch (RuntimeException e) {
+            LOG.error("could not start the settlement consumer", e);
+            System.exit(1);
+            return;
+        }
         AtomicBoolean shuttingDown = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown.set(true);

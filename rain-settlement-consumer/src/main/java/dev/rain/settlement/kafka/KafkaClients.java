@@ -2,6 +2,7 @@ package dev.rain.settlement.kafka;
 
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,8 +22,10 @@ final class KafkaClients {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        // The broker-driven group protocol (KIP-848): incremental assignment, no stop-the-world rebalance.
-        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        // Classic, not KIP-848's "consumer": the 3.9 brokers of docker-compose and the test containers lack it.
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        // Incremental rebalances: partitions that stay with us keep being settled while others move.
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // Offsets move only after the ledger committed the batch; auto-commit could skip an unapplied record.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // Never settle a write its producer aborted, should a producer ever write in transactions.

@@ -168,10 +168,10 @@ public final class SettlementLoop implements AutoCloseable {
             settleOneByOne(batch);
             return;
         }
+        counted(result);
         for (Batch.Entry poison : batch.poisons()) {
             deadLetter(poison, poison.poison());
         }
-        counted(result);
         batch.settledAll();
         uncommitted.putAll(batch.settledOffsets());
         commit();
@@ -229,6 +229,8 @@ public final class SettlementLoop implements AutoCloseable {
     }
 
     private void commit() {
+        // A partition that moved to another consumer is its new owner's to commit; ours would be refused forever.
+        uncommitted.keySet().retainAll(consumer.assignment());
         if (!uncommitted.isEmpty()) {
             consumer.commitSync(Map.copyOf(uncommitted), COMMIT_TIMEOUT);
             uncommitted.clear();
