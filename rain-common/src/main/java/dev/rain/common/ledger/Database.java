@@ -41,6 +41,9 @@ public final class Database implements AutoCloseable {
         // Server-side prepared statements after the first use: the settlement batch repeats the same few.
         hikari.addDataSourceProperty("prepareThreshold", "1");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // A partitioned network must fail a call, not hang it forever with the caller still looking alive.
+        hikari.addDataSourceProperty("socketTimeout", "30");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
@@ -63,7 +66,12 @@ public final class Database implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    // The first failure is the one callers triage on; the rollback's is kept beside it.
+                    e.addSuppressed(rollbackFailure);
+                }
                 throw e;
             }
         }

@@ -15,7 +15,7 @@ final class KafkaContainerOnFixedPort extends GenericContainer<KafkaContainerOnF
     private final int port;
 
     KafkaContainerOnFixedPort() {
-        super("apache/kafka:3.9.1");
+        super("apache/kafka:4.0.0");
         this.port = freePort();
         setPortBindings(List.of(port + ":" + port));
         withEnv("KAFKA_NODE_ID", "1");
