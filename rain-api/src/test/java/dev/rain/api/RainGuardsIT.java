@@ -149,6 +149,29 @@ class RainGuardsIT {
         assertEquals(0L, system.queryLong("SELECT count(*) FROM transfers WHERE kind = 'GRAB' AND config_code = ?", code));
     }
 
+    @Test
+    @DisplayName("closing a prepared rain that never started refunds all of it and removes its packets")
+    void closingAnUnstartedRainRefundsEverything() throws Exception {
+        String anchor = newAnchor(50_000);
+        String code = create(anchor, "room-cancel", 20_000, 15_000, 3);
+        String token = system.token(anchor, "anchor");
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", token, null).status());
+        assertEquals(15_000L, system.packetsInRedis(code, 2));
+
+        ApiClient.Answer closed = system.client.post("/v1/rains/" + code + "/close", token, null);
+        assertEquals(200, closed.status(), closed.raw());
+        JsonObject detail = system.awaitStatus(code, "FINISHED");
+        assertEquals(20_000L, detail.getLong("refundedAmount"));
+        assertEquals(0L, detail.getLong("grabbedCount"));
+        assertEquals(50_000L, system.queryLong("SELECT balance FROM accounts WHERE account_id = ?", "wallet:" + anchor));
+        assertProblem(system.client.post("/v1/rains/" + code + "/start", token, null), 409, "ALREADY_STARTED");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && system.packetsInRedis(code, 2) > 0) {
+            Thread.sleep(100);
+        }
+        assertEquals(0L, system.packetsInRedis(code, 2), "the packets of a closed rain are removed");
+    }
+
     private static void assertProblem(ApiClient.Answer answer, int status, String code) {
         assertEquals(status, answer.status(), answer.raw());
         assertEquals("application/problem+json", answer.contentType(), answer.raw());

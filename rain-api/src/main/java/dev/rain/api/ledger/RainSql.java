@@ -41,6 +41,14 @@ public final class RainSql {
     private static final String CLOSE_NOW = """
         UPDATE rains SET ends_at = LEAST(ends_at, date_trunc('milliseconds', now()))
         WHERE config_code = ? AND status = 'RUNNING'""";
+    /**
+     * Closing a rain that never started: no grab can have happened (no shard ever got a window), so it
+     * goes straight to the finisher with zero claims and its whole escrow is refunded.
+     */
+    private static final String CLOSE_UNSTARTED = """
+        UPDATE rains SET status = 'RUNNING', start_published = true, claimed_count = 0, claimed_amount = 0,
+                         starts_at = date_trunc('milliseconds', now()), ends_at = date_trunc('milliseconds', now())
+        WHERE config_code = ? AND status IN ('WAIT_PREPARE', 'PREPARED')""";
     private static final String TAKE_LEASE = """
         UPDATE rains SET finisher_id = ?, finisher_until = now() + make_interval(secs => ?)
         WHERE config_code = ? AND (finisher_id IS NULL OR finisher_id = ? OR finisher_until < now())""";
@@ -162,6 +170,10 @@ public final class RainSql {
     /** Brings the end of a running rain forward to now. */
     public static boolean closeNow(Connection c, String configCode) throws SQLException {
         return execute(c, CLOSE_NOW, configCode) == 1;
+    }
+
+    public static boolean closeUnstarted(Connection c, String configCode) throws SQLException {
+        return execute(c, CLOSE_UNSTARTED, configCode) == 1;
     }
 
     /** Exactly one instance finishes a rain: the holder of an unexpired lease. */

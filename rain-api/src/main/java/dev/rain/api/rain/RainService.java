@@ -85,9 +85,10 @@ public final class RainService {
     /** Ends the rain now; answers once the rest is refunded, or after a short wait with what is known. */
     public Future<RainDetail> close(String callerId, boolean admin, String code) {
         return owned(code, callerId, admin)
-            .compose(rain -> rain.status() == RainStatus.RUNNING
-                ? blocking.transaction(c -> RainSql.closeNow(c, code)).compose(closed -> finisher.nudge(code))
-                : Future.succeededFuture())
+            .compose(rain -> rain.status() == RainStatus.FINISHED ? Future.succeededFuture()
+                // Whichever state a concurrent start left it in: never started, or running.
+                : blocking.transaction(c -> RainSql.closeUnstarted(c, code) || RainSql.closeNow(c, code))
+                .compose(closed -> finisher.nudge(code)))
             .compose(nudged -> awaitFinished(code, System.currentTimeMillis() + CLOSE_WAIT_MILLIS))
             .onComplete(done -> cache.invalidate(code))
             .compose(this::detail);
