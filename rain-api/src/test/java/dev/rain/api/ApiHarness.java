@@ -45,7 +45,15 @@ public final class ApiHarness implements AutoCloseable {
     private final Redis redis;
     public final ApiClient client;
 
+    private final Map<String, String> overrides;
+
     public ApiHarness(String purpose) throws Exception {
+        this(purpose, Map.of());
+    }
+
+    /** {@code overrides} replace or add environment variables of the API and the consumer. */
+    public ApiHarness(String purpose, Map<String, String> overrides) throws Exception {
+        this.overrides = Map.copyOf(overrides);
         this.postgres = services.freshDatabase(purpose);
         this.topic = "rain.settlement.it." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
         createTopics(services.kafkaBootstrap(), topic, topic + ".dlq");
@@ -54,7 +62,7 @@ public final class ApiHarness implements AutoCloseable {
         this.ledger = Database.connect(postgres, "it-ledger");
         this.consumer = SettlementProcess.start(environment(), "rain-settlement-it-" + purpose);
         this.client = new ApiClient(api.config().httpPort());
-        this.redis = Redis.createClient(testVertx, services.redisUrl());
+        this.redis = Redis.createClient(testVertx, environment().get("RAIN_REDIS_URL"));
     }
 
     public ApiConfig config(int port, String instanceId) {
@@ -77,6 +85,7 @@ public final class ApiHarness implements AutoCloseable {
         env.put("RAIN_FINISHER_INTERVAL_MS", "100");
         env.put("RAIN_OUTBOX_STALE_MS", "1000");
         env.put("RAIN_CONSUMER_HEALTH_PORT", Integer.toString(freePort()));
+        env.putAll(overrides);
         return env;
     }
 
@@ -131,7 +140,7 @@ public final class ApiHarness implements AutoCloseable {
     }
 
     public String redisUrl() {
-        return services.redisUrl();
+        return environment().get("RAIN_REDIS_URL");
     }
 
     public String kafkaBootstrap() {

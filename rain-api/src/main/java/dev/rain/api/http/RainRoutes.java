@@ -8,6 +8,7 @@ import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -37,13 +38,15 @@ final class RainRoutes {
     private void create(RoutingContext ctx) {
         Caller caller = Authenticator.require(ctx, Caller.ANCHOR);
         Responses.requireJsonBody(ctx, true);
-        NewRain rain = newRain(caller.userId(), JsonBody.parse(ctx.body().buffer(), CREATE_FIELDS));
+        NewRain rain = createRequest(caller.userId(), ctx.body().buffer(), limits);
         rains.create(rain)
             .onSuccess(detail -> Responses.json(ctx, 201, detail))
             .onFailure(ctx::fail);
     }
 
-    private NewRain newRain(String anchorId, JsonBody body) {
+    /** Reads and validates a create body; refuses with a {@link RainException} naming the field. Fuzzed. */
+    static NewRain createRequest(String anchorId, Buffer raw, RainLimits limits) {
+        JsonBody body = JsonBody.parse(raw, CREATE_FIELDS);
         String roomId = body.requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
         int totalCount = (int) body.requiredLong("totalCount", 1, limits.maxTotalCount());
         long totalAmount = body.requiredLong("totalAmount", 1, limits.maxTotalAmount());
@@ -70,9 +73,10 @@ final class RainRoutes {
     /** Prepare, start and close: the owning anchor (or an admin), no body needed. */
     private void steer(RoutingContext ctx, Steering action) {
         Caller caller = Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN);
+        String code = code(ctx);
         Responses.requireJsonBody(ctx, false);
         JsonBody.parse(ctx.body().buffer(), Set.of());
-        action.apply(caller.userId(), caller.isAdmin(), code(ctx))
+        action.apply(caller.userId(), caller.isAdmin(), code)
             .onSuccess(detail -> Responses.json(ctx, 200, detail))
             .onFailure(ctx::fail);
     }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Settled records (cursor paging) and reconciliation of one rain. */
 final class ReadRoutes {
@@ -21,6 +22,10 @@ final class ReadRoutes {
     /** Anomaly reasons whose packet was not credited to anyone: their money is still in the escrow. */
     private static final Set<String> REFUSED = Set.of("OVER_USER_LIMIT", "ESCROW_EXHAUSTED", "RAIN_FINISHED",
         "UNKNOWN_RAIN");
+
+    /** Base64url of at most 18 digits is at most 24 characters; a length of 4k+1 is never valid base64. */
+    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{2,24}");
+    private static final Pattern SEQ = Pattern.compile("[0-9]{1,18}");
 
     private final Blocking blocking;
     private final RainService rains;
@@ -38,7 +43,7 @@ final class ReadRoutes {
     private void records(RoutingContext ctx) {
         String code = RainRoutes.code(ctx);
         int limit = Responses.limit(ctx, 100, 500);
-        long after = cursor(ctx.request().getParam("after"));
+        long after = cursor(Responses.singleQueryParam(ctx, "after"));
         rains.find(code)
             .compose(rain -> blocking.transaction(c -> ReadSql.records(c, code, after, limit + 1))
                 .map(records -> page(rain, records, limit)))
@@ -62,17 +67,23 @@ final class ReadRoutes {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * A cursor is exactly what {@link #encode} makes: the URL-safe alphabet without padding, over ASCII
+     * digits. Anything else (padding, {@code +5}, leading garbage the decoder would forgive) is refused.
+     */
     private static long cursor(String raw) {
         if (raw == null) {
             return 0;
         }
         try {
-            long seq = Long.parseLong(new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII));
-            if (seq >= 0) {
-                return seq;
+            if (CURSOR.matcher(raw).matches()) {
+                String decoded = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII);
+                if (SEQ.matcher(decoded).matches() && encode(Long.parseLong(decoded)).equals(raw)) {
+                    return Long.parseLong(decoded);
+                }
             }
         } catch (IllegalArgumentException e) {
-            // answered below
+            // not base64 after all: answered below
         }
         throw new FieldException("after", "after must be a cursor returned as next");
     }

@@ -5,9 +5,13 @@ import dev.rain.common.error.RainException;
 import dev.rain.common.event.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /** JSON answers. */
 final class Responses {
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
     private Responses() {
     }
@@ -36,19 +40,33 @@ final class Responses {
         }
     }
 
+    /**
+     * Only plain ASCII digits: {@code Integer.parseInt} would also take {@code +5} and other scripts'
+     * digits, so two different strings would mean the same page and logs would not say what was asked.
+     */
     static int limit(RoutingContext ctx, int fallback, int max) {
-        String raw = ctx.request().getParam("limit");
+        String raw = singleQueryParam(ctx, "limit");
         if (raw == null) {
             return fallback;
         }
-        try {
+        if (DIGITS.matcher(raw).matches()) {
             int value = Integer.parseInt(raw);
             if (value >= 1 && value <= max) {
                 return value;
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
         throw new FieldException("limit", "limit must be a whole number from 1 to " + max);
+    }
+
+    /** A repeated parameter is refused: which copy wins differs between proxies and frameworks. */
+    static String singleQueryParam(RoutingContext ctx, String name) {
+        List<String> values = ctx.queryParam(name);
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new FieldException(name, name + " must be given at most once");
+        }
+        return values.get(0);
     }
 }

@@ -29,11 +29,12 @@ final class WalletRoutes {
 
     private void deposit(RoutingContext ctx) {
         Authenticator.require(ctx, Caller.ADMIN);
-        Responses.requireJsonBody(ctx, true);
+        // The path names the account money goes to: refuse a bad one before looking at anything else.
         String userId = ctx.pathParam("userId");
         if (!Ids.isUserId(userId)) {
             throw new FieldException("userId", "userId must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
+        Responses.requireJsonBody(ctx, true);
         JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("amount", "reference"));
         long amount = body.requiredLong("amount", 1, MAX_DEPOSIT);
         String reference = body.requiredString("reference", REFERENCE, "1 to 128 characters of A-Z a-z 0-9 _ . : -");

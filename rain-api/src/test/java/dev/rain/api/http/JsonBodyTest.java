@@ -8,6 +8,7 @@ import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,9 +41,32 @@ class JsonBodyTest {
     }
 
     @Test
-    @DisplayName("a duplicated key is refused rather than last-one-wins")
+    @DisplayName("a duplicated key is refused rather than last-one-wins, and named")
     void refusesDuplicateKeys() {
-        assertThrows(RainException.class, () -> parse("{\"amount\": 1, \"amount\": 1000000}"));
+        FieldException e = assertThrows(FieldException.class, () -> parse("{\"amount\": 1, \"amount\": 1000000}"));
+        assertEquals("amount", e.field());
+    }
+
+    @Test
+    @DisplayName("a body that is not UTF-8 is refused even when Jackson could guess its encoding")
+    void refusesOtherEncodings() {
+        byte[] utf16 = "{\"amount\": 1}".getBytes(StandardCharsets.UTF_16BE);
+        RainException e = assertThrows(RainException.class, () -> JsonBody.parse(Buffer.buffer(utf16), FIELDS));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    }
+
+    @Test
+    @DisplayName("an unknown field is named back without its control characters")
+    void namesUnknownFieldsPrintably() {
+        FieldException e = assertThrows(FieldException.class, () -> parse("{\"a\\u202eb\\u0000\": 1}"));
+        assertEquals("a?b?", e.field());
+    }
+
+    @Test
+    @DisplayName("nesting beyond Jackson's depth limit is INVALID_REQUEST, not a stack overflow")
+    void refusesDeepNesting() {
+        RainException e = assertThrows(RainException.class, () -> parse("{\"amount\": " + "[".repeat(5000) + "]".repeat(5000) + "}"));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
     }
 
     @Test
