@@ -12,6 +12,7 @@ import dev.rain.api.rain.Finisher;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
+import dev.rain.api.ratelimit.RequestLimiter;
 import dev.rain.api.redis.RoomPublisher;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.common.ledger.Database;
@@ -44,6 +45,7 @@ public final class RainApi {
     private final OutboxRelay relay;
     private final Authenticator authenticator;
     private final Routes routes;
+    private final RequestLimiter limiter;
     private String deployment;
 
     private RainApi(Vertx vertx, ApiConfig config) {
@@ -68,8 +70,9 @@ public final class RainApi {
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
         GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
-        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
+        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics);
     }
 
     /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
@@ -84,7 +87,7 @@ public final class RainApi {
     }
 
     private Future<String> deploy() {
-        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), authenticator,
+        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), authenticator, limiter,
                     routes::mountPublic, routes::mountV1),
                 new DeploymentOptions().setInstances(config.httpInstances()))
             .onSuccess(id -> {

@@ -44,6 +44,7 @@ public final class ApiHarness implements AutoCloseable {
     private final Vertx testVertx = Vertx.vertx();
     private final Redis redis;
     public final ApiClient client;
+    private final java.util.List<RainApi> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, String> overrides;
 
@@ -85,8 +86,25 @@ public final class ApiHarness implements AutoCloseable {
         env.put("RAIN_FINISHER_INTERVAL_MS", "100");
         env.put("RAIN_OUTBOX_STALE_MS", "1000");
         env.put("RAIN_CONSUMER_HEALTH_PORT", Integer.toString(freePort()));
+        // Every test request comes from 127.0.0.1, bursts of 500 viewers included: limits out of the
+        // way here; RateLimitIT starts an instance with small ones.
+        env.put("RAIN_LIMIT_IP_PER_SECOND", "1000000");
+        env.put("RAIN_LIMIT_IP_BURST", "10000000");
+        env.put("RAIN_LIMIT_GRAB_PER_VIEWER_PER_SECOND", "1000000");
+        env.put("RAIN_LIMIT_GRAB_PER_VIEWER_BURST", "10000000");
+        env.put("RAIN_LIMIT_UNKNOWN_CODE_PER_IP_PER_MINUTE", "1000000");
         env.putAll(overrides);
         return env;
+    }
+
+    /** Another API instance on the same services, with some variables changed; stopped with the harness. */
+    public RainApi startInstance(String id, Map<String, String> overrides) throws Exception {
+        Map<String, String> env = environment();
+        env.putAll(overrides);
+        RainApi extra = RainApi.start(vertx, ApiConfig.fromEnv(env).withInstance(freePort(), id))
+            .await(60, TimeUnit.SECONDS);
+        extras.add(extra);
+        return extra;
     }
 
     public String topic() {
@@ -186,6 +204,9 @@ public final class ApiHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         consumer.close();
+        for (RainApi extra : extras) {
+            extra.stop().await(30, TimeUnit.SECONDS);
+        }
         api.stop().await(30, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
         redis.close();

@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param jwtSecret    HS256 secret; in demo mode a generated one when none is set
  * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens
+ * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
  */
 public record ApiConfig(
@@ -25,6 +26,7 @@ public record ApiConfig(
     String jwtSecret,
     boolean demoMode,
     RainLimits limits,
+    RateLimitConfig rateLimits,
     int packetsPerShard,
     int maxShards,
     String instanceId,
@@ -77,6 +79,7 @@ public record ApiConfig(
             secret,
             demo,
             limits,
+            RateLimitConfig.fromEnv(env),
             env.integer("RAIN_PACKETS_PER_SHARD", 10_000, 1, 10_000_000),
             env.integer("RAIN_MAX_SHARDS", 128, 1, 16_384),
             env.string("RAIN_INSTANCE_ID", "api-" + UUID.randomUUID().toString().substring(0, 8)),
@@ -87,7 +90,7 @@ public record ApiConfig(
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, kafkaBootstrap, settlementTopic,
-            postgres, jwtSecret, demoMode, limits, packetsPerShard, maxShards, id, outboxStaleMillis,
+            postgres, jwtSecret, demoMode, limits, rateLimits, packetsPerShard, maxShards, id, outboxStaleMillis,
             finisherIntervalMillis);
     }
 }

@@ -4,6 +4,7 @@ import dev.rain.api.ledger.RainRecord;
 import dev.rain.api.rain.GrabOutcome;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
+import dev.rain.api.ratelimit.RequestLimiter;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
@@ -20,10 +21,12 @@ final class GrabRoute {
 
     private final RainCache cache;
     private final GrabService grabs;
+    private final RequestLimiter limiter;
 
-    GrabRoute(RainCache cache, GrabService grabs) {
+    GrabRoute(RainCache cache, GrabService grabs, RequestLimiter limiter) {
         this.cache = cache;
         this.grabs = grabs;
+        this.limiter = limiter;
     }
 
     void mount(Router router) {
@@ -36,7 +39,9 @@ final class GrabRoute {
         String code = RainRoutes.code(ctx);
         String roomId = JsonBody.parse(ctx.body().buffer(), FIELDS)
             .requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
-        cache.get(code)
+        // Charged before the rain is looked up: every tap counts, refused or not.
+        limiter.grab(ctx, code, caller.userId())
+            .compose(allowed -> cache.get(code))
             .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
                 new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId()))
             .compose(GrabRoute::answer)

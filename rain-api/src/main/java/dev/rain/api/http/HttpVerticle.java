@@ -1,5 +1,6 @@
 package dev.rain.api.http;
 
+import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,15 +21,17 @@ public final class HttpVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Authenticator authenticator;
+    private final RequestLimiter limiter;
     private final Consumer<Router> publicRoutes;
     private final Consumer<Router> v1Routes;
     private HttpServer server;
 
-    public HttpVerticle(String host, int port, Authenticator authenticator, Consumer<Router> publicRoutes,
-                        Consumer<Router> v1Routes) {
+    public HttpVerticle(String host, int port, Authenticator authenticator, RequestLimiter limiter,
+                        Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
         this.host = host;
         this.port = port;
         this.authenticator = authenticator;
+        this.limiter = limiter;
         this.publicRoutes = publicRoutes;
         this.v1Routes = v1Routes;
     }
@@ -38,8 +41,12 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         publicRoutes.accept(router);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        // Before authentication: a flood of bad tokens from one address is limited like any other.
+        router.route("/v1/*").handler(limiter::perIp);
         router.route("/v1/*").handler(authenticator::handle);
         v1Routes.accept(router);
+        // Ahead of the problem writer: a RAIN_NOT_FOUND spends the address's unknown-code budget.
+        router.route("/v1/*").failureHandler(limiter::unknownCode);
         router.route().failureHandler(Problems::handle);
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);

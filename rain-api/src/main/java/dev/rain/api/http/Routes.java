@@ -5,6 +5,7 @@ import dev.rain.api.ledger.Blocking;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
+import dev.rain.api.ratelimit.RequestLimiter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +26,12 @@ public final class Routes {
     private final ReadRoutes reads;
 
     public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
-                  RainService rainService, GrabService grabService, RainCache cache, PrometheusMeterRegistry metrics) {
+                  RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
+                  PrometheusMeterRegistry metrics) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
-        this.grab = new GrabRoute(cache, grabService);
+        this.grab = new GrabRoute(cache, grabService, limiter);
         this.reads = new ReadRoutes(blocking, rainService);
     }
 

@@ -55,4 +55,27 @@ class ApiConfigTest {
         assertEquals(86_400, limits.maxDurationSeconds());
         assertEquals(30, limits.defaultDurationSeconds());
     }
+
+    @Test
+    @DisplayName("the abuse limits default to 10 grabs a second per viewer, 200 (burst 400) per address, 20 unknown codes a minute")
+    void rateLimitDefaults() {
+        RateLimitConfig limits = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET)).rateLimits();
+        assertEquals(10, limits.grabPerViewerPerSecond());
+        assertEquals(10, limits.grabPerViewerBurst());
+        assertEquals(200, limits.ipPerSecond());
+        assertEquals(400, limits.ipBurst());
+        assertEquals(20, limits.unknownCodePerIpPerMinute());
+        assertTrue(limits.trustedProxies().isEmpty(), "no proxy is trusted unless configured");
+    }
+
+    @Test
+    @DisplayName("a zero rate limit and a trusted proxy that is not an address are refused, naming the variable")
+    void badRateLimitsAreRefused() {
+        ConfigException zero = assertThrows(ConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, "RAIN_LIMIT_IP_PER_SECOND", "0")));
+        assertTrue(zero.getMessage().contains("RAIN_LIMIT_IP_PER_SECOND"), zero.getMessage());
+        ConfigException proxy = assertThrows(ConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, "RAIN_TRUSTED_PROXIES", "lb.internal")));
+        assertTrue(proxy.getMessage().contains("RAIN_TRUSTED_PROXIES"), proxy.getMessage());
+    }
 }

@@ -1,0 +1,166 @@
+package dev.rain.api.ratelimit;
+
+import dev.rain.api.config.RateLimitConfig;
+import dev.rain.api.http.Problems;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three abuse limits, all kept in Redis by one GCRA script so every API instance sees the same
+ * buckets: per client address on every /v1 request, per viewer per rain on grabs, and a small budget
+ * of RAIN_NOT_FOUND answers per client address so that codes cannot be enumerated. There is no way
+ * around them but configuration: tests and benchmarks raise the numbers.
+ */
+public final class RequestLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLimiter.class);
+    private static final String CLIENT_IP = "rain.clientIp";
+    private static final long WARN_EVERY_MILLIS = 10_000;
+
+    private final GcraScript script;
+    private final RateLimitConfig config;
+    private final Limit perIp;
+    private final Limit perViewer;
+    private final Limit unknownCodes;
+    private final MeterRegistry metrics;
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    public RequestLimiter(io.vertx.redis.client.Redis redis, RateLimitConfig config, MeterRegistry metrics) {
+        this.script = new GcraScript(redis);
+        this.config = config;
+        this.perIp = Limit.perSecond(config.ipPerSecond(), config.ipBurst());
+        this.perViewer = Limit.perSecond(config.grabPerViewerPerSecond(), config.grabPerViewerBurst());
+        this.unknownCodes = Limit.perMinute(config.unknownCodePerIpPerMinute(), config.unknownCodePerIpPerMinute());
+        this.metrics = metrics;
+    }
+
+    /**
+     * Route handler of every /v1 request, before authentication so that token guessing is limited
+     * too. A request that names a rain is also refused while its address has spent its unknown-code
+     * budget, whether the code exists or not: otherwise the difference would still tell.
+     *
+     * <p>Fails open: if Redis cannot answer, the request goes on (logged and counted). Money never
+     * depends on this limit, and failing closed would turn a Redis blip into an outage of every
+     * route, reads from Postgres included.
+     */
+    public void perIp(RoutingContext ctx) {
+        String ip = clientIp(ctx);
+        String tag = "ratelimit:{ip:" + ip + "}";
+        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp, true);
+        List<GcraScript.Bucket> buckets = namesARain(ctx.normalizedPath())
+            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, false))
+            : List.of(requests);
+        script.check(buckets).onComplete(done -> {
+            if (done.failed()) {
+                failedOpen("ip", done.cause());
+                ctx.next();
+            } else if (done.result().allowed()) {
+                ctx.next();
+            } else {
+                String limit = done.result().refused() == 0 ? "ip" : "unknown_code";
+                refuse(ctx, limit, done.result(), limit.equals("ip")
+                    ? "too many requests from your address" : "too many unknown rain codes from your address");
+            }
+        });
+    }
+
+    /**
+     * Failure handler of /v1: a RAIN_NOT_FOUND answer spends one of the address's unknown-code budget;
+     * the one that finds it spent is answered 429 instead. Fails open like {@link #perIp}.
+     */
+    public void unknownCode(RoutingContext ctx) {
+        if (!(ctx.failure() instanceof RainException rain) || rain.code() != ErrorCode.RAIN_NOT_FOUND) {
+            ctx.next();
+            return;
+        }
+        String key = "ratelimit:{ip:" + clientIp(ctx) + "}:unknown-codes";
+        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, true))).onComplete(done -> {
+            if (done.failed()) {
+                failedOpen("unknown_code", done.cause());
+                ctx.next();
+            } else if (done.result().allowed()) {
+                ctx.next();
+            } else {
+                refuse(ctx, "unknown_code", done.result(), "too many unknown rain codes from your address");
+            }
+        });
+    }
+
+    /**
+     * Charges one grab to the viewer's bucket of this rain; fails with 429 when it is empty.
+     *
+     * <p>Fails closed (503): a grab needs Redis anyway, so refusing costs an honest viewer nothing
+     * that the grab itself would not, while letting scripts tap unthrottled whenever the limiter's
+     * node is in trouble would hand them the rain. (Money is safe either way: the grab script caps
+     * each viewer at maxGrabsPerUser.)
+     */
+    public Future<Void> grab(RoutingContext ctx, String code, String userId) {
+        String key = "ratelimit:{grab:" + code + ":" + userId + "}";
+        return script.check(List.of(new GcraScript.Bucket(key, perViewer, true)))
+            .recover(failure -> {
+                count("rain.rate.limiter.errors", "grab");
+                warn("grab", failure);
+                ctx.response().putHeader("Retry-After", "1");
+                return Future.failedFuture(new RainException(ErrorCode.UNAVAILABLE,
+                    "grabs cannot be checked right now; try again"));
+            })
+            .compose(verdict -> {
+                if (verdict.allowed()) {
+                    return Future.succeededFuture();
+                }
+                count("rain.rate.limited", "grab");
+                ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+                return Future.failedFuture(new RainException(ErrorCode.RATE_LIMITED,
+                    "too many grabs; wait before tapping again"));
+            });
+    }
+
+    private String clientIp(RoutingContext ctx) {
+        String ip = ctx.get(CLIENT_IP);
+        if (ip == null) {
+            var peer = ctx.request().remoteAddress();
+            ip = ClientIp.resolve(peer == null ? null : peer.hostAddress(),
+                ctx.request().headers().getAll("X-Forwarded-For"), config.trustedProxies());
+            ctx.put(CLIENT_IP, ip);
+        }
+        return ip;
+    }
+
+    /** Every /v1/rains/{code}... route names a rain; POST /v1/rains does not. */
+    private static boolean namesARain(String path) {
+        return path != null && path.startsWith("/v1/rains/") && path.length() > "/v1/rains/".length();
+    }
+
+    private void refuse(RoutingContext ctx, String limit, GcraScript.Verdict verdict, String detail) {
+        count("rain.rate.limited", limit);
+        ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+        Problems.send(ctx, ErrorCode.RATE_LIMITED, detail, null);
+    }
+
+    private void failedOpen(String limit, Throwable failure) {
+        count("rain.rate.limiter.errors", limit);
+        warn(limit, failure);
+    }
+
+    private void count(String name, String limit) {
+        Counter.builder(name).tag("limit", limit).register(metrics).increment();
+    }
+
+    /** At most one warning every 10 s: an outage must not also flood the log. */
+    private void warn(String limit, Throwable failure) {
+        long now = System.currentTimeMillis();
+        long last = lastWarning.get();
+        if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("rate limiter unavailable ({} limit {}): {}", limit,
+                limit.equals("grab") ? "fails closed" : "fails open", failure.toString());
+        }
+    }
+}

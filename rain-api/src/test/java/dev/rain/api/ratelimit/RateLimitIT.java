@@ -1,0 +1,166 @@
+package dev.rain.api.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rain.api.ApiClient;
+import dev.rain.api.ApiHarness;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The abuse limits on real Redis: an instance with small limits that trusts 127.0.0.1 as its proxy,
+ * and test clients on addresses of their own in 127.0.0.0/8. Rains are set up through the harness's
+ * own instance, whose limits are out of the way.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RateLimitIT {
+
+    private static final int IP_BURST = 6;
+    private static final int GRAB_BURST = 3;
+    private static final int UNKNOWN_BUDGET = 3;
+
+    private ApiHarness system;
+    private int strictPort;
+
+    @BeforeAll
+    void start() throws Exception {
+        system = new ApiHarness("ratelimit");
+        strictPort = system.startInstance("it-ratelimit-strict", Map.of(
+            "RAIN_LIMIT_IP_PER_SECOND", "1",
+            "RAIN_LIMIT_IP_BURST", Integer.toString(IP_BURST),
+            "RAIN_LIMIT_GRAB_PER_VIEWER_PER_SECOND", "1",
+            "RAIN_LIMIT_GRAB_PER_VIEWER_BURST", Integer.toString(GRAB_BURST),
+            "RAIN_LIMIT_UNKNOWN_CODE_PER_IP_PER_MINUTE", Integer.toString(UNKNOWN_BUDGET),
+            "RAIN_TRUSTED_PROXIES", "127.0.0.1")).config().httpPort();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a viewer hammering one rain gets 429 with Retry-After after its burst; another viewer is unaffected")
+    void viewerHammeringOneRainIsLimited() throws Exception {
+        String code = runningRain("room-rl-grab");
+        String body = new JsonObject().put("roomId", "room-rl-grab").encode();
+        PeerClient hammer = peer();
+        String token = system.token("rl-hammer", "viewer");
+        for (int i = 0; i < GRAB_BURST; i++) {
+            assertEquals(200, hammer.send("POST", "/v1/rains/" + code + "/grab", token, body, Map.of()).status());
+        }
+        PeerClient.Answer refused = hammer.send("POST", "/v1/rains/" + code + "/grab", token, body, Map.of());
+        assertRateLimited(refused);
+
+        PeerClient.Answer other = peer().send("POST", "/v1/rains/" + code + "/grab",
+            system.token("rl-bystander", "viewer"), body, Map.of());
+        assertEquals(200, other.status(), other.body());
+        assertEquals("WON", other.json().getString("outcome"));
+    }
+
+    @Test
+    @DisplayName("one address gets 429 with Retry-After after its burst of requests; another address is unaffected")
+    void oneAddressIsLimited() throws Exception {
+        PeerClient flood = peer();
+        String token = system.token("rl-flood", "viewer");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < IP_BURST; i++) {
+            statuses.add(flood.send("GET", "/v1/wallets/me", token, null, Map.of()).status());
+        }
+        assertEquals(List.of(200, 200, 200, 200, 200, 200), statuses);
+        assertRateLimited(flood.send("GET", "/v1/wallets/me", token, null, Map.of()));
+        assertRateLimited(flood.send("GET", "/v1/wallets/me", null, null, Map.of()));
+        assertEquals(200, peer().send("GET", "/v1/wallets/me", token, null, Map.of()).status());
+    }
+
+    @Test
+    @DisplayName("unknown codes get 404 until the address's budget is spent, then 429, even for a rain that exists")
+    void unknownCodesCannotBeEnumerated() throws Exception {
+        String existing = runningRain("room-rl-enum");
+        PeerClient prober = peer();
+        String token = system.token("rl-prober", "viewer");
+        for (int i = 0; i < UNKNOWN_BUDGET; i++) {
+            PeerClient.Answer miss = prober.send("GET", "/v1/rains/" + randomCode(), token, null, Map.of());
+            assertEquals(404, miss.status(), miss.body());
+            assertEquals("RAIN_NOT_FOUND", miss.code());
+        }
+        assertRateLimited(prober.send("GET", "/v1/rains/" + randomCode(), token, null, Map.of()));
+        assertRateLimited(prober.send("GET", "/v1/rains/" + existing, token, null, Map.of()));
+        assertEquals(200, prober.send("GET", "/v1/wallets/me", token, null, Map.of()).status(),
+            "routes that name no rain are still open");
+        assertEquals(200, peer().send("GET", "/v1/rains/" + existing, token, null, Map.of()).status());
+    }
+
+    @Test
+    @DisplayName("X-Forwarded-For from an untrusted peer does not change its bucket")
+    void spoofedForwardedForIsIgnored() throws Exception {
+        PeerClient spoofer = peer();
+        String token = system.token("rl-spoofer", "viewer");
+        for (int i = 0; i < IP_BURST; i++) {
+            assertEquals(200, spoofer.send("GET", "/v1/wallets/me", token, null,
+                Map.of("X-Forwarded-For", PeerClient.randomLoopback())).status());
+        }
+        assertRateLimited(spoofer.send("GET", "/v1/wallets/me", token, null,
+            Map.of("X-Forwarded-For", "198.51.100." + (1 + (int) (Math.random() * 250)))));
+    }
+
+    @Test
+    @DisplayName("X-Forwarded-For from the trusted proxy names the client: its bucket, not the proxy's")
+    void trustedProxyForwardsTheClient() throws Exception {
+        PeerClient proxy = new PeerClient("127.0.0.1", strictPort);
+        String token = system.token("rl-proxied", "viewer");
+        String client = "203.0.113." + (1 + (int) (Math.random() * 250));
+        String other = client.equals("203.0.113.251") ? "203.0.113.252" : "203.0.113.251";
+        // A forged entry on the left is what the client wrote: it must not pick the bucket.
+        for (int i = 0; i < IP_BURST; i++) {
+            assertEquals(200, proxy.send("GET", "/v1/wallets/me", token, null,
+                Map.of("X-Forwarded-For", PeerClient.randomLoopback() + ", " + client)).status());
+        }
+        assertRateLimited(proxy.send("GET", "/v1/wallets/me", token, null, Map.of("X-Forwarded-For", client)));
+        assertEquals(200, proxy.send("GET", "/v1/wallets/me", token, null, Map.of("X-Forwarded-For", other)).status(),
+            "another client behind the same proxy has its own bucket");
+    }
+
+    private static void assertRateLimited(PeerClient.Answer answer) {
+        assertEquals(429, answer.status(), answer.body());
+        assertEquals("application/problem+json", answer.headers().get("content-type"));
+        assertEquals("RATE_LIMITED", answer.code());
+        long retryAfter = Long.parseLong(answer.headers().get("retry-after"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+    }
+
+    private PeerClient peer() {
+        return new PeerClient(PeerClient.randomLoopback(), strictPort);
+    }
+
+    private String runningRain(String room) {
+        String anchor = "rl-anchor-" + UUID.randomUUID().toString().substring(0, 8);
+        system.deposit(anchor, 10_000);
+        String token = system.token(anchor, "anchor");
+        ApiClient.Answer created = system.client.post("/v1/rains", token, new JsonObject().put("roomId", room)
+            .put("totalAmount", 10_000).put("totalCount", 100).put("maxGrabsPerUser", 10)
+            .put("countdownSeconds", 0).put("durationSeconds", 300));
+        assertEquals(201, created.status(), created.raw());
+        String code = created.body().getString("configCode");
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", token, null).status());
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", token, null).status());
+        return code;
+    }
+
+    private static String randomCode() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
