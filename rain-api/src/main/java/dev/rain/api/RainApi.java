@@ -15,6 +15,8 @@ import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
 import dev.rain.api.redis.RoomPublisher;
 import dev.rain.api.redis.ShardStore;
+import dev.rain.api.ws.RoomEventsRoute;
+import dev.rain.api.ws.RoomHub;
 import dev.rain.common.ledger.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,6 +48,13 @@ public final class RainApi {
     private final Authenticator authenticator;
     private final Routes routes;
     private final RequestLimiter limiter;
+    private final RoomHub roomHub;
+    /** WebSocket pings this often; a client silent for three periods is closed. */
+    private static final long HEARTBEAT_MILLIS = 20_000;
+    /** A client with this much unsent is too far behind and is closed rather than buffered for. */
+    private static final int WS_WRITE_QUEUE_BYTES = 256 * 1024;
+    /** A viewer that stays behind this long is closed. */
+    private static final long WS_STALL_MILLIS = 2_000;
     private String deployment;
 
     private RainApi(Vertx vertx, ApiConfig config) {
@@ -70,9 +79,11 @@ public final class RainApi {
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
         GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
+        this.roomHub = new RoomHub(vertx, Redis.createClient(vertx, config.redisUrl()), HEARTBEAT_MILLIS);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
-        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics);
+        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
+            new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
     /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
@@ -96,6 +107,11 @@ public final class RainApi {
             });
     }
 
+    /** This instance's room channels, for tests that count connections. */
+    RoomHub roomHub() {
+        return roomHub;
+    }
+
     public Authenticator authenticator() {
         return authenticator;
     }
@@ -109,6 +125,8 @@ public final class RainApi {
      * finisher stops, then the clients close.
      */
     public Future<Void> stop() {
+        // WebSockets first: a stalled viewer must not hold the HTTP server's graceful shutdown open.
+        roomHub.close();
         Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
         return undeployed
             .compose(done -> relay.stop())

@@ -153,6 +153,10 @@ public final class ApiHarness implements AutoCloseable {
         throw new AssertionError("rain " + code + " never reached " + status + ": " + detail);
     }
 
+    public RainApi api() {
+        return api;
+    }
+
     public Database ledger() {
         return ledger;
     }

@@ -6,6 +6,7 @@ import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
+import dev.rain.api.ws.RoomEventsRoute;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,19 +25,24 @@ public final class Routes {
     private final RainRoutes rains;
     private final GrabRoute grab;
     private final ReadRoutes reads;
+    private final RoomEventsRoute roomEvents;
 
     public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
-                  PrometheusMeterRegistry metrics) {
+                  PrometheusMeterRegistry metrics,
+                  RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limiter);
         this.reads = new ReadRoutes(blocking, rainService);
+        this.roomEvents = roomEvents;
     }
 
+    /** Routes before the /v1 body and bearer handlers: operations, and the room WebSocket (token in the query). */
     public void mountPublic(Router router) {
         ops.mount(router);
+        roomEvents.mount(router);
     }
 
     public void mountV1(Router router) {
