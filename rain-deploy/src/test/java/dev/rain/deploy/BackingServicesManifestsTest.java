@@ -104,7 +104,19 @@ class BackingServicesManifestsTest {
             URI url = URI.create(env.get("RAIN_PG_URL").substring("jdbc:".length()));
             assertEquals(cluster.name() + "-rw", url.getHost(), "the ledger writes to the primary only");
             assertEquals("/" + database, url.getPath());
-            assertEquals(cluster.spec().path("bootstrap").path("initdb").path("owner").asText(), env.get("RAIN_PG_USER"));
+        }
+        for (Manifest deployment : List.of(manifests.get("Deployment", KubernetesManifestsTest.API), consumerDeployment)) {
+            for (String variable : List.of("RAIN_PG_USER", "RAIN_PG_PASSWORD")) {
+                JsonNode entry = null;
+                for (JsonNode e : Pods.containers(deployment).get(0).path("env")) {
+                    if (e.path("name").asText().equals(variable)) {
+                        entry = e;
+                    }
+                }
+                assertTrue(entry != null, deployment + " does not set " + variable);
+                assertEquals(cluster.name() + "-app", entry.path("valueFrom").path("secretKeyRef").path("name").asText(),
+                    deployment + " " + variable + " should come from the credentials CloudNativePG generates");
+            }
         }
         assertTrue(cluster.spec().path("instances").asInt() >= 2, "a replica to fail over to");
     }

@@ -94,6 +94,15 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    @DisplayName("no password or secret sits in a ConfigMap, where anyone who may read the namespace sees it")
+    void noSecretsInConfigMaps() {
+        for (Manifest map : manifests.ofKind("ConfigMap")) {
+            map.node().path("data").fieldNames().forEachRemaining(key -> assertFalse(
+                key.matches("(?i).*(PASSWORD|SECRET|TOKEN).*"), map + " holds " + key));
+        }
+    }
+
+    @Test
     @DisplayName("each Deployment's and StatefulSet's selector matches its own pod template labels")
     void selectorsMatchTemplates() {
         for (Manifest w : manifests.workloads()) {
