@@ -289,15 +289,19 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    @DisplayName("every pod runs as a non-root user without privilege escalation; ours as the images' uid")
+    @DisplayName("every pod meets Pod Security restricted (non-root, no escalation, no capabilities); ours run as the images' uid")
     void podsRunUnprivileged() {
         for (Manifest w : manifests.workloads()) {
             JsonNode pod = Manifests.podTemplate(w).path("spec");
             assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), w + " runAsNonRoot");
             assertTrue(pod.path("securityContext").path("runAsUser").asInt() > 0, w + " runAsUser");
+            assertEquals("RuntimeDefault", pod.path("securityContext").path("seccompProfile").path("type").asText(),
+                w + " seccompProfile (Pod Security restricted)");
             for (JsonNode c : Pods.containers(w)) {
                 assertFalse(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true),
                     w + " " + c.path("name") + " allowPrivilegeEscalation");
+                assertEquals("[\"ALL\"]", c.path("securityContext").path("capabilities").path("drop").toString(),
+                    w + " " + c.path("name") + " must drop all capabilities (Pod Security restricted)");
             }
         }
         for (String[] pair : new String[][] {{API, "rain-api/Dockerfile"}, {CONSUMER, "rain-settlement-consumer/Dockerfile"}}) {
