@@ -7,6 +7,8 @@ import dev.rain.api.http.Routes;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.kafka.Producers;
 import dev.rain.api.ledger.Blocking;
+import dev.rain.api.metrics.MeteredVertx;
+import dev.rain.api.metrics.RainGauges;
 import dev.rain.api.rain.EmptyShards;
 import dev.rain.api.rain.Finisher;
 import dev.rain.api.rain.GrabService;
@@ -49,6 +51,9 @@ public final class RainApi {
     private final Routes routes;
     private final RequestLimiter limiter;
     private final RoomHub roomHub;
+    private final RainGauges gauges;
+    /** How often the gauges that read Redis and Postgres (backlog, escrows, anomalies) are refreshed. */
+    private static final long GAUGE_REFRESH_MILLIS = 5_000;
     /** WebSocket pings this often; a client silent for three periods is closed. */
     private static final long HEARTBEAT_MILLIS = 20_000;
     /** A client with this much unsent is too far behind and is closed rather than buffered for. */
@@ -57,7 +62,7 @@ public final class RainApi {
     private static final long WS_STALL_MILLIS = 2_000;
     private String deployment;
 
-    private RainApi(Vertx vertx, ApiConfig config) {
+    private RainApi(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.config = config;
         this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
@@ -80,17 +85,29 @@ public final class RainApi {
             config.maxShards());
         GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
         this.roomHub = new RoomHub(vertx, Redis.createClient(vertx, config.redisUrl()), HEARTBEAT_MILLIS);
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
+            GAUGE_REFRESH_MILLIS);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
             new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
-    /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
+    /**
+     * An instance with a registry of its own: its metrics are the application's only, without Vert.x's
+     * (which need a Vert.x built by {@link MeteredVertx}). Tests start several of these in one Vert.x.
+     */
     public static Future<RainApi> start(Vertx vertx, ApiConfig config) {
+        return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Connects (blocking: call from a plain thread), then deploys the HTTP verticles. {@code metrics} is
+     * what /metrics scrapes: the one {@link MeteredVertx} reports Vert.x's own metrics to.
+     */
+    public static Future<RainApi> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
         RainApi api;
         try {
-            api = new RainApi(vertx, config);
+            api = new RainApi(vertx, config, metrics);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -131,6 +148,7 @@ public final class RainApi {
         return undeployed
             .compose(done -> relay.stop())
             .eventually(() -> {
+                gauges.stop();
                 finisher.stop();
                 return vertx.executeBlocking(() -> {
                     relay.close();

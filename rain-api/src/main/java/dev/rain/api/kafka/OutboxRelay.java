@@ -96,6 +96,11 @@ public final class OutboxRelay implements AutoCloseable {
         return relayed.get();
     }
 
+    /** Claims not queued because the queue was full; they stay in their streams for the sweeper. */
+    public long deferredCount() {
+        return dropped.get();
+    }
+
     private void sendLoop() {
         List<Pending> batch = new ArrayList<>(1_000);
         while (running || !queue.isEmpty()) {
