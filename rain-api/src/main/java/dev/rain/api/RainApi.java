@@ -25,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,6 +123,11 @@ public final class RainApi {
                 deployment = id;
                 LOG.info("rain API {} listening on {}:{}", config.instanceId(), config.httpHost(), config.httpPort());
             });
+    }
+
+    /** A router built exactly as each HTTP verticle builds its own, for tests that walk the served routes. */
+    Router router() {
+        return HttpVerticle.router(vertx, authenticator, limiter, routes::mountPublic, routes::mountV1);
     }
 
     /** This instance's room channels, for tests that count connections. */
