@@ -53,6 +53,9 @@ public final class RainApi {
     private final RequestLimiter limiter;
     private final RoomHub roomHub;
     private final RainGauges gauges;
+    private final GrabService grabs;
+    /** How long a stop waits for grabs already in Redis to hand their claims to the relay. */
+    private static final long GRAB_DRAIN_MILLIS = 10_000;
     /** How often the gauges that read Redis and Postgres (backlog, escrows, anomalies) are refreshed. */
     private static final long GAUGE_REFRESH_MILLIS = 5_000;
     /** WebSocket pings this often; a client silent for three periods is closed. */
@@ -84,7 +87,7 @@ public final class RainApi {
             config.outboxStaleMillis(), finisher::unfinishedRains);
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
-        GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
+        this.grabs = new GrabService(redis, relay, emptyShards, finisher);
         this.roomHub = new RoomHub(vertx, Redis.createClient(vertx, config.redisUrl()), HEARTBEAT_MILLIS);
         this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
@@ -144,14 +147,33 @@ public final class RainApi {
     }
 
     /**
-     * Stops in order: no new requests, in-flight ones finish, the relay hands its claims to Kafka, the
-     * finisher stops, then the clients close.
+     * Waits until no grab is between Redis and the relay. The HTTP server's shutdown already waits for
+     * requests in flight, but a grab whose connection was closed under it still takes its packet when
+     * Redis answers; its claim must reach the relay before the relay stops.
+     */
+    private Future<Void> grabsDrained(long deadline) {
+        if (grabs.inFlight() == 0) {
+            return Future.succeededFuture();
+        }
+        if (System.currentTimeMillis() > deadline) {
+            LOG.warn("{} grabs still waiting for Redis at stop; their claims stay in the outbox for the sweepers",
+                grabs.inFlight());
+            return Future.succeededFuture();
+        }
+        return vertx.timer(5).compose(waited -> grabsDrained(deadline));
+    }
+
+    /**
+     * Stops in order: no new requests, in-flight ones finish, grabs already in Redis hand their claims
+     * over, the relay hands its claims to Kafka and deletes them from the outboxes, the finisher stops,
+     * then the clients close.
      */
     public Future<Void> stop() {
         // WebSockets first: a stalled viewer must not hold the HTTP server's graceful shutdown open.
         roomHub.close();
         Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
         return undeployed
+            .compose(done -> grabsDrained(System.currentTimeMillis() + GRAB_DRAIN_MILLIS))
             .compose(done -> relay.stop())
             .eventually(() -> {
                 gauges.stop();
