@@ -207,7 +207,8 @@ class OpsEndpointsIT {
     private static final Map<String, String> NOT_API_PATHS = Map.of(
         "/", "redirects a browser to the web pages",
         "/app", "redirects a browser to the web pages",
-        "/demo/token", "demo mode only: mints tokens for trying the service by hand; never in production");
+        "/demo/token", "demo mode only: mints tokens for trying the service by hand; never in production",
+        "/demo/deposits", "demo mode only: play money for trying the service by hand; never in production");
     /** Prefix routes: handlers that run ahead of the endpoints under them, or static files. */
     private static final Map<String, String> NOT_API_PREFIXES = Map.of(
         "/v1/", "body limit, per-address rate limit and authentication of every /v1 call",
