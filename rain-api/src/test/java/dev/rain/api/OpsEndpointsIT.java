@@ -192,8 +192,14 @@ class OpsEndpointsIT {
         try {
             system.deposit("ops-log-anchor", 10_000);
             String code = createAndStart("ops-log-anchor", "room-log", 1_000, 10, "it-log-start-1");
-            List<ILoggingEvent> start = captured.list.stream()
-                .filter(e -> kv(e).getOrDefault("requestId", "").equals("it-log-start-1")).toList();
+            // The line is written when the response has ended, which may be just after the client read it.
+            long deadline = System.currentTimeMillis() + 10_000;
+            List<ILoggingEvent> start = List.of();
+            while (start.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+                start = List.copyOf(captured.list).stream()
+                    .filter(e -> kv(e).getOrDefault("requestId", "").equals("it-log-start-1")).toList();
+            }
             assertEquals(1, start.size(), captured.list.toString());
             assertEquals(Map.of("requestId", "it-log-start-1", "rain", code, "user", "ops-log-anchor"), kv(start.get(0)));
             assertTrue(start.get(0).getFormattedMessage().startsWith("POST /v1/rains/" + code + "/start 200 in "),

@@ -256,7 +256,7 @@ public final class OutboxRelay implements AutoCloseable {
                 vertx.cancelTimer(ackTimer);
                 return drainDeletes(10);
             })
-            .onComplete(done -> LOG.info("outbox relay stopped after relaying {} claims ({} re-sent by sweeps)",
+            .onComplete(done -> LOG.info("outbox relay stopped after relaying {} claims ({} left to the sweepers: queue full)",
                 relayed.get(), dropped.get()));
     }
 
