@@ -3,10 +3,12 @@ package dev.rain.api.http;
 import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +19,7 @@ public final class HttpVerticle extends VerticleBase {
 
     /** The contract's body limit. */
     static final long MAX_BODY_BYTES = 16 * 1024;
+    private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final String host;
     private final int port;
@@ -38,7 +41,20 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        Router router = router(vertx, authenticator, limiter, publicRoutes, v1Routes);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            // Idle or stalled clients must not hold sockets forever.
+            .setIdleTimeout(60));
+        return server.requestHandler(router).listen();
+    }
+
+    /** The router every instance serves; public so that a test can compare it with the OpenAPI document. */
+    public static Router router(Vertx vertx, Authenticator authenticator, RequestLimiter limiter,
+                                Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
         Router router = Router.router(vertx);
+        // First of all: every answer, problems included, carries its request id, and is logged once.
+        router.route().handler(RequestIds::assign);
+        router.route().handler(RequestLog::onEnd);
         publicRoutes.accept(router);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Before authentication: a flood of bad tokens from one address is limited like any other.
@@ -51,18 +67,20 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);
         router.errorHandler(500, Problems::handle);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            // Idle or stalled clients must not hold sockets forever.
-            .setIdleTimeout(60));
-        return server.requestHandler(router).listen();
+        return router;
     }
 
     public int actualPort() {
         return server.actualPort();
     }
 
+    /**
+     * Stops accepting, closes idle connections, and lets requests in flight finish (HTTP/1.1: the
+     * connection closes after its answer; HTTP/2: GOAWAY) for at most the grace period. A grab takes
+     * milliseconds; the grace period keeps the whole stop inside a pod's default 30 s termination grace.
+     */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.shutdown();
+        return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -2,6 +2,7 @@ package dev.rain.api.http;
 
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.ledger.Blocking;
+import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
@@ -34,7 +35,7 @@ public final class Routes {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
-        this.grab = new GrabRoute(cache, grabService, limiter);
+        this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
         this.reads = new ReadRoutes(blocking, rainService);
         this.roomEvents = roomEvents;
     }
