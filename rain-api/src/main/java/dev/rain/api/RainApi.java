@@ -83,7 +83,7 @@ public final class RainApi {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
-            new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
+            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
     /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
