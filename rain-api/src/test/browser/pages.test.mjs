@@ -138,26 +138,30 @@ async function createRain(page) {
 }
 
 /**
- * Taps falling packets until the page answers a tap (it counts its answers in body[data-answers]).
- * Packets move, so a tap may miss and is tried again; a rate-limit answer is tapped through.
+ * Taps falling packets until one tap is taken (the page counts them in body[data-taps]) and answered
+ * (body[data-answers]); then reads the answer in one go. Packets move, so a tap may miss and is tried
+ * again; no second tap is sent while one is being answered. A rate-limit answer is tapped through.
  */
 async function tapUntilAnswered(page) {
-  const answers = async () => Number(await page.getAttribute('body', 'data-answers')) || 0;
-  let seen = await answers();
+  const counters = () => page.evaluate(() => ({
+    taps: Number(document.body.dataset.taps || 0), answers: Number(document.body.dataset.answers || 0),
+  }));
   const deadline = Date.now() + SLOW;
   while (Date.now() < deadline) {
-    const now = await answers();
-    if (now > seen) {
-      const outcome = await page.getAttribute('#toast', 'data-outcome');
-      if (outcome !== 'RATE_LIMITED') return outcome;
-      seen = now;
-    }
+    const before = await counters();
     const packets = page.locator('.packet:not(.opened):not(.fade)');
     const count = await packets.count();
-    if (count > 0) {
-      const box = await packets.nth(Math.floor(count / 2)).boundingBox().catch(() => null);
-      if (box && box.y > 60 && box.y < 760) {
-        await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2).catch(() => {});
+    const box = count > 0 ? await packets.nth(Math.floor(count / 2)).boundingBox().catch(() => null) : null;
+    if (box && box.y > 60 && box.y < 760) {
+      await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2).catch(() => {});
+      if ((await counters()).taps > before.taps) {
+        await page.waitForFunction((n) => Number(document.body.dataset.answers || 0) > n, before.answers, { timeout: SLOW });
+        const answer = await page.evaluate(() => {
+          const toast = document.querySelector('#toast');
+          return { outcome: toast.dataset.outcome, amountText: document.querySelector('#toast-amount').textContent,
+            amount: toast.dataset.amount, packetId: toast.dataset.packet };
+        });
+        if (answer.outcome !== 'RATE_LIMITED') return answer;
       }
     }
     await page.waitForTimeout(150);
@@ -202,11 +206,11 @@ async function main() {
     // Each viewer taps until a packet is won; the page shows the amount.
     const wins = {};
     for (const viewer of viewers) {
-      const outcome = await tapUntilAnswered(viewer.page);
-      check(outcome === 'WON', `${viewer.userId} expected to win a packet, page says ${outcome}`);
-      const shown = minorUnits(await viewer.page.textContent('#toast-amount'));
-      const packetId = await viewer.page.getAttribute('#toast', 'data-packet');
-      check(String(shown) === await viewer.page.getAttribute('#toast', 'data-amount'), 'shown amount matches the grab answer');
+      const answer = await tapUntilAnswered(viewer.page);
+      check(answer.outcome === 'WON', `${viewer.userId} expected to win a packet, page says ${answer.outcome}`);
+      const shown = minorUnits(answer.amountText);
+      const { packetId } = answer;
+      check(String(shown) === answer.amount, `shown amount ${answer.amountText} matches the grab answer ${answer.amount}`);
       wins[viewer.userId] = { amount: shown, packetId };
       log(`${viewer.userId} won ${shown} (${packetId})`);
     }
@@ -220,8 +224,8 @@ async function main() {
 
     // One packet per viewer: a second tap is refused with "limit reached".
     const second = await tapUntilAnswered(viewers[1].page);
-    check(second === 'LIMIT_REACHED', `second tap of ${viewers[1].userId} answered ${second}`);
-    check((await viewers[1].page.textContent('#toast-amount')).includes('Limit reached'), 'the page says limit reached');
+    check(second.outcome === 'LIMIT_REACHED', `second tap of ${viewers[1].userId} answered ${second.outcome}`);
+    check(second.amountText.includes('Limit reached'), 'the page says limit reached');
     await shot(viewers[1].page, 'viewer-limit-reached');
 
     // The console shows the progress: both grabs grabbed and settled, for the amounts the viewers saw.

@@ -260,6 +260,7 @@ function spawnPacket() {
 async function tap(packet) {
   if (state.grabbing || state.stopped || state.phase !== 'raining') return;
   state.grabbing = true;
+  document.body.dataset.taps = String(Number(document.body.dataset.taps || 0) + 1);
   packet.classList.add('opened');
   const rain = state.rain;
   try {
