@@ -93,7 +93,7 @@ public final class RainApi {
             GAUGE_REFRESH_MILLIS);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
-            new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
+            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
     /**

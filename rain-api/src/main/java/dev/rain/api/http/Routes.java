@@ -27,10 +27,13 @@ public final class Routes {
     private final GrabRoute grab;
     private final ReadRoutes reads;
     private final RoomEventsRoute roomEvents;
+    private final PagesRoute pages = new PagesRoute();
+    /** Null unless the local demo mode is on: production has no way to mint tokens or money. */
+    private final DemoRoutes demo;
 
     public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
-                  PrometheusMeterRegistry metrics,
+                  PrometheusMeterRegistry metrics, Authenticator authenticator,
                   RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
         this.wallets = new WalletRoutes(blocking);
@@ -38,12 +41,20 @@ public final class Routes {
         this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
         this.reads = new ReadRoutes(blocking, rainService);
         this.roomEvents = roomEvents;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limiter) : null;
     }
 
-    /** Routes before the /v1 body and bearer handlers: operations, and the room WebSocket (token in the query). */
+    /**
+     * Routes before the /v1 body and bearer handlers: operations, the room WebSocket (token in the query),
+     * the pages, and in demo mode the demo sign-in.
+     */
     public void mountPublic(Router router) {
         ops.mount(router);
         roomEvents.mount(router);
+        pages.mount(router);
+        if (demo != null) {
+            demo.mount(router);
+        }
     }
 
     public void mountV1(Router router) {
