@@ -2,6 +2,7 @@ package dev.rain.api;
 
 import dev.rain.settlement.SettlementService;
 import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.kafka.SettlementMetrics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,15 @@ final class SettlementProcess implements AutoCloseable {
     static SettlementProcess start(Map<String, String> environment, String group) {
         ConsumerConfig config = ConsumerConfig.fromEnv(environment).withGroup(group);
         return new SettlementProcess(SettlementService.start(config), config);
+    }
+
+    String group() {
+        return config.group();
+    }
+
+    /** Its loop's counters: batches committed, records applied, partitions assigned. */
+    SettlementMetrics metrics() {
+        return service.loop().metrics();
     }
 
     /** Waits until this consumer's group has committed up to the end of every partition of {@code topic}. */
