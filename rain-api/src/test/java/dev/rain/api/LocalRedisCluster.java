@@ -92,6 +92,13 @@ final class LocalRedisCluster implements AutoCloseable {
         return new ShardPlacement(packets, owners);
     }
 
+    /** Every master forgets its cached scripts, as after a restart or a failover to a fresh node. */
+    void flushScripts() throws Exception {
+        for (Redis master : masters.values()) {
+            send(master, Request.cmd(Command.SCRIPT).arg("FLUSH"));
+        }
+    }
+
     /** Where a rain's shards live: packets per master, and how many masters own each shard (one, always). */
     record ShardPlacement(Map<String, Long> packetsByMaster, int[] ownersByShard) {
     }

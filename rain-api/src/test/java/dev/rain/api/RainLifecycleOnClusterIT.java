@@ -28,7 +28,8 @@ class RainLifecycleOnClusterIT extends RainLifecycleIT {
     /**
      * Every shard lives on exactly one master, the packets on the masters add up to the rain's count,
      * and no master is left out. (A rain here has at least 50 shards: the chance that three masters of a
-     * third of the slots each do not all get one is below 1e-8.)
+     * third of the slots each do not all get one is below 1e-8.) Then every master forgets its scripts,
+     * so the rain's grabs must load them again through the NOSCRIPT fallback on each node.
      */
     @Override
     void afterPrepare(String code) throws Exception {
@@ -46,6 +47,7 @@ class RainLifecycleOnClusterIT extends RainLifecycleIT {
             assertTrue(placement.packetsByMaster().get(master) > 0,
                 master + " holds none of the rain's " + shards + " shards: " + placement.packetsByMaster());
         }
+        cluster.flushScripts();
     }
 
     @AfterAll

@@ -73,6 +73,11 @@ class ScaleOutIT {
         List<SettlementProcess> consumers = List.of(system.consumer(), secondConsumer);
         awaitPartitionsShared(consumers);
         List<ApiClient> instances = List.of(system.client, new ApiClient(second.config().httpPort()));
+        for (ApiClient instance : instances) {
+            ApiClient.Answer ready = instance.get("/health/ready", null);
+            assertEquals(200, ready.status(), ready.raw());
+            assertEquals("UP", ready.body().getString("redis"), "the cluster answers PING: " + ready.raw());
+        }
 
         system.deposit("scale-anchor", 1_000_000);
         String anchor = system.token("scale-anchor", "anchor");
