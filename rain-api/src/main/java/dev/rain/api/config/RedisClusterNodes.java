@@ -57,6 +57,8 @@ final class RedisClusterNodes {
     }
 
     private static ConfigException invalid(String node, String why) {
-        return new ConfigException(VARIABLE + ": '" + node + "' is not a Redis node (" + why + ")");
+        // The message reaches the logs: never with the node's password in it.
+        String shown = node.replaceAll("//[^@/]*@", "//***@");
+        return new ConfigException(VARIABLE + ": '" + shown + "' is not a Redis node (" + why + ")");
     }
 }

@@ -11,6 +11,8 @@ import io.vertx.redis.client.RedisStandaloneConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's Redis clients, for a single Redis or for Redis Cluster ({@code RAIN_REDIS_CLUSTER_NODES}).
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cluster client routes each to the master that owns it, and follows MOVED/ASK while slots migrate.
  */
 public final class RedisClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisClients.class);
 
     private RedisClients() {
     }
@@ -34,6 +38,7 @@ public final class RedisClients {
         if (config.redisClusterNodes().isEmpty()) {
             return Redis.createClient(vertx, options.setConnectionString(config.redisUrl()));
         }
+        LOG.info("Redis Cluster mode, {} seed nodes, masters only", config.redisClusterNodes().size());
         return Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER)
             .setEndpoints(new ArrayList<>(config.redisClusterNodes()))
             // Masters only: a grab, a counter read or a lock must see the latest write, never a lagging replica.

@@ -39,4 +39,11 @@ class RedisClusterNodesTest {
         ConfigException e = assertThrows(ConfigException.class, () -> withNodes(nodes));
         assertTrue(e.getMessage().startsWith("RAIN_REDIS_CLUSTER_NODES"), e.getMessage());
     }
+
+    @Test
+    @DisplayName("the refusal of a bad seed does not print its password")
+    void refusalHidesThePassword() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withNodes("redis://:s3cret@10.0.0.1"));
+        assertTrue(!e.getMessage().contains("s3cret") && e.getMessage().contains("***@10.0.0.1"), e.getMessage());
+    }
 }
