@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalRedisCluster implements AutoCloseable {
 
-    /** Exported by {@code ./rainctl test} and printed by {@code ./rainctl env}; the API itself never reads it. */
+    /** Exported by {@code ./rainctl test}, printed by {@code ./rainctl cluster}; the API itself never reads it. */
     static final String VARIABLE = "RAIN_TEST_REDIS_CLUSTER_NODES";
 
     private static final long NOT_MINE = -1;
@@ -40,7 +40,7 @@ final class LocalRedisCluster implements AutoCloseable {
         String nodes = System.getenv(VARIABLE);
         if (nodes == null || nodes.isBlank()) {
             throw new IllegalStateException(VARIABLE + " is not set: these tests need the local Redis Cluster. Start it "
-                + "with `./rainctl services` and `eval \"$(./rainctl env)\"`, or run the suite with `./rainctl test`.");
+                + "with `./rainctl cluster` and `eval \"$(./rainctl env)\"`, or run the suite with `./rainctl test`.");
         }
         return new LocalRedisCluster(nodes);
     }
