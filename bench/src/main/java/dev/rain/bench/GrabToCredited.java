@@ -105,10 +105,10 @@ public final class GrabToCredited {
                 vertx.cancelTimer(id);
             }
         });
-        boolean finished = allAnswered.await(seconds + 120L, TimeUnit.SECONDS);
+        boolean finished = allAnswered.await(seconds + 30L, TimeUnit.SECONDS);
         double sendSeconds = (System.nanoTime() - start) / 1e9;
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(wonAt.keySet())) {
             Thread.sleep(100);
         }
