@@ -20,6 +20,12 @@ public final class EmptyShards {
         return shards != null && shards.contains(shard);
     }
 
+    /** This instance has seen at least one of the rain's shards run empty. */
+    public boolean anyEmpty(String configCode) {
+        Set<Integer> shards = empty.get(configCode);
+        return shards != null && !shards.isEmpty();
+    }
+
     public boolean allEmpty(String configCode, int shardCount) {
         Set<Integer> shards = empty.get(configCode);
         return shards != null && shards.size() >= shardCount;

@@ -1,0 +1,162 @@
+package dev.rain.bench;
+
+import dev.rain.common.event.Json;
+import dev.rain.common.event.SettlementEvent;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The settlement benchmark's three parts.
+ *
+ * <ul>
+ *   <li>{@code produce <bootstrap> <topic> <code> <room> <anchor> <n> <amount>}: n grab claims of one
+ *       rain, distinct viewers, slot 1, exactly as the API's relay writes them.</li>
+ *   <li>{@code await <pg-url> <user> <password> <code> <n> <timeout-s>}: polls the rain's settled
+ *       counter and prints the credit rate from the first credited batch to the last.</li>
+ *   <li>{@code floor <pg-url> <user> <password> <n> <batch>}: the same rows (n journal rows and n new
+ *       wallet rows) inserted plainly, batch by batch, one transaction each, into copies of the ledger's
+ *       tables with the same indexes in the same database: what Postgres does without any ledger logic.</li>
+ * </ul>
+ */
+public final class SettlementBench {
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "produce" -> produce(args[1], args[2], args[3], args[4], args[5], Integer.parseInt(args[6]),
+                Long.parseLong(args[7]));
+            case "await" -> await(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]),
+                Integer.parseInt(args[6]));
+            case "floor" -> floor(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static void produce(String bootstrap, String topic, String code, String room, String anchor, int n,
+                                long amount) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        long started = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+            new ByteArraySerializer())) {
+            String occurredAt = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+            byte[] slot = "1".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < n; i++) {
+                String viewer = "settle-" + code.substring(0, 6) + "-" + i;
+                SettlementEvent event = SettlementEvent.grab(code + ':' + i, code, room, anchor, viewer, amount,
+                    occurredAt);
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, viewer,
+                    Json.MAPPER.writeValueAsBytes(event));
+                record.headers().add(new RecordHeader(SettlementEvent.GRAB_SLOT_HEADER, slot));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        System.out.printf(Locale.ROOT, "produced=%d seconds=%.2f%n", n, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static void await(String url, String user, String password, String code, int n, int timeoutSeconds)
+        throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long firstAt = 0;
+        long firstCount = 0;
+        long count = 0;
+        try (Connection c = DriverManager.getConnection(url, user, password);
+             PreparedStatement settled = c.prepareStatement(
+                 "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?")) {
+            settled.setString(1, code);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = settled.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                }
+                long now = System.nanoTime();
+                if (count > 0 && firstAt == 0) {
+                    firstAt = now;
+                    firstCount = count;
+                }
+                if (count >= n) {
+                    double seconds = (now - firstAt) / 1e9;
+                    // The first batch is excluded: its start is not observable from outside.
+                    System.out.printf(Locale.ROOT, "settled=%d first_batch=%d seconds=%.3f credits_per_s=%.0f%n",
+                        count, firstCount, seconds, seconds > 0 ? (count - firstCount) / seconds : 0.0);
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        }
+        System.out.printf(Locale.ROOT, "settled=%d timeout=true credits_per_s=0%n", count);
+        System.exit(3);
+    }
+
+    private static void floor(String url, String user, String password, int n, int batch) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (Statement ddl = c.createStatement()) {
+                ddl.execute("DROP TABLE IF EXISTS bench_floor_transfers, bench_floor_accounts");
+                ddl.execute("CREATE TABLE bench_floor_transfers (LIKE transfers INCLUDING ALL)");
+                ddl.execute("CREATE TABLE bench_floor_accounts (LIKE accounts INCLUDING ALL)");
+            }
+            c.setAutoCommit(false);
+            String code = "FLOORxxxxxxxxxxxxxxxxx";
+            Timestamp occurredAt = Timestamp.from(Instant.now());
+            long started = System.nanoTime();
+            try (PreparedStatement transfers = c.prepareStatement("""
+                     INSERT INTO bench_floor_transfers (biz_id, kind, debit_account, credit_account, amount,
+                                                        config_code, user_id, grab_slot, occurred_at)
+                     SELECT t.biz_id, 'GRAB', ?, 'wallet:' || t.user_id, ?, ?, t.user_id, 1, ?
+                     FROM unnest(?::text[], ?::text[]) AS t(biz_id, user_id)""");
+                 PreparedStatement accounts = c.prepareStatement("""
+                     INSERT INTO bench_floor_accounts (account_id, balance)
+                     SELECT 'wallet:' || u, ? FROM unnest(?::text[]) AS u""")) {
+                for (int from = 0; from < n; from += batch) {
+                    int size = Math.min(batch, n - from);
+                    String[] bizIds = new String[size];
+                    String[] users = new String[size];
+                    for (int i = 0; i < size; i++) {
+                        bizIds[i] = code + ':' + (from + i);
+                        users[i] = "floor-" + (from + i);
+                    }
+                    Array userArray = c.createArrayOf("text", users);
+                    transfers.setString(1, "escrow:" + code);
+                    transfers.setLong(2, 100);
+                    transfers.setString(3, code);
+                    transfers.setTimestamp(4, occurredAt);
+                    transfers.setArray(5, c.createArrayOf("text", bizIds));
+                    transfers.setArray(6, userArray);
+                    transfers.executeUpdate();
+                    accounts.setLong(1, 100);
+                    accounts.setArray(2, userArray);
+                    accounts.executeUpdate();
+                    c.commit();
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "rows=%d batch=%d seconds=%.3f rows_per_s=%.0f%n", n, batch, seconds,
+                n / seconds);
+            c.setAutoCommit(true);
+            try (Statement ddl = c.createStatement()) {
+                ddl.execute("DROP TABLE bench_floor_transfers, bench_floor_accounts");
+            }
+        }
+    }
+}
