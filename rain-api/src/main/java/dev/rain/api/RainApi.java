@@ -68,7 +68,7 @@ public final class RainApi {
             .setMaxPoolWaiting(10_000)
             .setMaxWaitingHandlers(100_000));
         this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
-        this.authenticator = new Authenticator(vertx, config.jwtSecret());
+        this.authenticator = new Authenticator(vertx, config.jwt());
         RainCache cache = new RainCache(blocking);
         EmptyShards emptyShards = new EmptyShards();
         ShardStore shards = new ShardStore(redis);
@@ -98,7 +98,7 @@ public final class RainApi {
     }
 
     private Future<String> deploy() {
-        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), authenticator, limiter,
+        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), config.httpTimeouts(), authenticator, limiter,
                     routes::mountPublic, routes::mountV1),
                 new DeploymentOptions().setInstances(config.httpInstances()))
             .onSuccess(id -> {

@@ -1,5 +1,6 @@
 package dev.rain.api.http;
 
+import dev.rain.api.config.HttpTimeouts;
 import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,16 +21,18 @@ public final class HttpVerticle extends VerticleBase {
 
     private final String host;
     private final int port;
+    private final HttpTimeouts timeouts;
     private final Authenticator authenticator;
     private final RequestLimiter limiter;
     private final Consumer<Router> publicRoutes;
     private final Consumer<Router> v1Routes;
     private HttpServer server;
 
-    public HttpVerticle(String host, int port, Authenticator authenticator, RequestLimiter limiter,
+    public HttpVerticle(String host, int port, HttpTimeouts timeouts, Authenticator authenticator, RequestLimiter limiter,
                         Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
         this.host = host;
         this.port = port;
+        this.timeouts = timeouts;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.publicRoutes = publicRoutes;
@@ -51,10 +54,20 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);
         router.errorHandler(500, Problems::handle);
+        RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
             // Idle or stalled clients must not hold sockets forever.
-            .setIdleTimeout(60));
-        return server.requestHandler(router).listen();
+            .setIdleTimeout(timeouts.idleSeconds())
+            // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
+            // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
+            .setHttp2ClearTextEnabled(false));
+        return server
+            .connectionHandler(deadline::watch)
+            .requestHandler(request -> {
+                deadline.track(request);
+                router.handle(request);
+            })
+            .listen();
     }
 
     public int actualPort() {

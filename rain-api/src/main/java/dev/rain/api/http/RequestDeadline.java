@@ -1,0 +1,69 @@
+package dev.rain.api.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Closes an HTTP/1.1 connection whose next request does not arrive in full (headers and body) within the
+ * deadline: from the moment the connection opens, and again from the moment each answer is sent. The idle
+ * timeout only catches a client that sends nothing; a slow-loris client trickles a byte every few seconds
+ * and would otherwise hold its socket, and a slot of the server, for as long as it likes.
+ *
+ * <p>One instance per HTTP verticle: every method runs on that verticle's event loop, so the map of
+ * armed timers needs no lock.
+ */
+final class RequestDeadline {
+
+    private final Vertx vertx;
+    private final long millis;
+    private final Map<HttpConnection, Long> timers = new HashMap<>();
+
+    RequestDeadline(Vertx vertx, long millis) {
+        this.vertx = vertx;
+        this.millis = millis;
+    }
+
+    /** A new connection: its first request must arrive in time. */
+    void watch(HttpConnection connection) {
+        arm(connection);
+        connection.closeHandler(closed -> disarm(connection));
+    }
+
+    /** Headers are in: the deadline still covers the body; once the answer is sent it starts again. */
+    void track(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            disarm(connection);
+        } else {
+            // An answer sent before the body was read (a 401, a 413) has already armed the next deadline.
+            request.end().onComplete(received -> {
+                if (!request.response().ended()) {
+                    disarm(connection);
+                }
+            });
+        }
+        // A WebSocket upgrade leaves HTTP behind: its connection is kept by pings and the idle timeout.
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            request.response().endHandler(sent -> arm(connection));
+        }
+    }
+
+    private void arm(HttpConnection connection) {
+        disarm(connection);
+        long timer = vertx.setTimer(millis, fired -> {
+            timers.remove(connection);
+            connection.close();
+        });
+        timers.put(connection, timer);
+    }
+
+    private void disarm(HttpConnection connection) {
+        Long timer = timers.remove(connection);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+    }
+}
