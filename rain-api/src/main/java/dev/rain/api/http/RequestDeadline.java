@@ -35,6 +35,17 @@ final class RequestDeadline {
     /** Headers are in: the deadline still covers the body; once the answer is sent it starts again. */
     void track(HttpServerRequest request) {
         HttpConnection connection = request.connection();
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            // A WebSocket leaves HTTP behind: its connection is kept by pings and the idle timeout. A refused
+            // upgrade (401, 404) stays HTTP, and its next request gets a deadline like any other.
+            disarm(connection);
+            request.response().endHandler(sent -> {
+                if (request.response().getStatusCode() != 101) {
+                    arm(connection);
+                }
+            });
+            return;
+        }
         if (request.isEnded()) {
             disarm(connection);
         } else {
@@ -45,10 +56,7 @@ final class RequestDeadline {
                 }
             });
         }
-        // A WebSocket upgrade leaves HTTP behind: its connection is kept by pings and the idle timeout.
-        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            request.response().endHandler(sent -> arm(connection));
-        }
+        request.response().endHandler(sent -> arm(connection));
     }
 
     private void arm(HttpConnection connection) {
