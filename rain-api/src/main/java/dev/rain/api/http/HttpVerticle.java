@@ -18,6 +18,7 @@ public final class HttpVerticle extends VerticleBase {
 
     /** The contract's body limit. */
     static final long MAX_BODY_BYTES = 16 * 1024;
+    private static final String ROOM_EVENTS = "/v1/rooms/:roomId/events";
 
     private final String host;
     private final int port;
@@ -42,6 +43,14 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        // The room WebSocket is a public route (its token may be in the query), so the /v1 chain below
+        // never sees it: opening sockets must still cost an address its budget like any other /v1 request.
+        // GET of that path only: a request with a body must meet the BodyHandler first. Paused while Redis
+        // answers, or the request would end meanwhile and could no longer be upgraded (the upgrade resumes it).
+        router.get(ROOM_EVENTS).handler(ctx -> {
+            ctx.request().pause();
+            limiter.perIp(ctx);
+        });
         publicRoutes.accept(router);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Before authentication: a flood of bad tokens from one address is limited like any other.

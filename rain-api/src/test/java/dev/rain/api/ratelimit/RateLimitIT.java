@@ -85,6 +85,18 @@ class RateLimitIT {
     }
 
     @Test
+    @DisplayName("the room WebSocket route spends the address's budget too: sockets cannot be opened without limit")
+    void roomEventsAreLimitedPerAddress() throws Exception {
+        PeerClient flood = peer();
+        String token = system.token("rl-sockets", "viewer");
+        for (int i = 0; i < IP_BURST; i++) {
+            // Not an upgrade (the client says Connection: close): answered 400, and counted.
+            assertEquals(400, flood.send("GET", "/v1/rooms/room-rl-ws/events", token, null, Map.of()).status());
+        }
+        assertRateLimited(flood.send("GET", "/v1/rooms/room-rl-ws/events", token, null, Map.of()));
+    }
+
+    @Test
     @DisplayName("unknown codes get 404 until the address's budget is spent, then 429, even for a rain that exists")
     void unknownCodesCannotBeEnumerated() throws Exception {
         String existing = runningRain("room-rl-enum");
