@@ -157,7 +157,10 @@ class PermissionTableIT {
             case CLOSE -> system.awaitStatus(code, "FINISHED");
             case RECONCILIATION -> assertEquals(10_000L, body.getLong("funded"));
             case DEPOSIT -> assertEquals("perm-target", body.getString("userId"));
-            case GRAB -> assertEquals("WON", body.getString("outcome"), answer.raw());
+            case GRAB -> {
+                assertEquals("WON", body.getString("outcome"), answer.raw());
+                awaitSettled(code, 1);
+            }
             case DETAIL -> assertEquals(code, body.getString("configCode"));
             case RECORDS -> assertNotNull(body.getJsonArray("records"));
             case WALLET -> assertEquals(users.get(cell.actor()), body.getString("userId"), "one's own wallet");
@@ -206,6 +209,18 @@ class PermissionTableIT {
             assertEquals(200, system.client.post("/v1/rains/" + code + "/start", tokens.get(Actor.OWNER), null).status());
         }
         return code;
+    }
+
+    /** A won packet is credited asynchronously: wait, so that later cells compare a settled ledger. */
+    private void awaitSettled(String code, long count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (system.client.get("/v1/rains/" + code, tokens.get(Actor.ADMIN)).body().getLong("settledCount") >= count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the grab of " + code + " was never settled");
     }
 
     private String status(String code) {

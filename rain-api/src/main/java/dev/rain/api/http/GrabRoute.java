@@ -9,6 +9,7 @@ import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -37,8 +38,7 @@ final class GrabRoute {
         Caller caller = Authenticator.require(ctx, Caller.VIEWER);
         Responses.requireJsonBody(ctx, true);
         String code = RainRoutes.code(ctx);
-        String roomId = JsonBody.parse(ctx.body().buffer(), FIELDS)
-            .requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        String roomId = grabRequest(ctx.body().buffer());
         // Charged before the rain is looked up: every tap counts, refused or not.
         limiter.grab(ctx, code, caller.userId())
             .compose(allowed -> cache.get(code))
@@ -47,6 +47,11 @@ final class GrabRoute {
             .compose(GrabRoute::answer)
             .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
             .onFailure(ctx::fail);
+    }
+
+    /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */
+    static String grabRequest(Buffer raw) {
+        return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
     }
 
     private static RainRecord inRoom(RainRecord rain, String roomId) {

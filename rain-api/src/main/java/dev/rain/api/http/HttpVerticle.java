@@ -43,12 +43,17 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
+        router.route().handler(deadline::rearmAfterAnswer);
         // The room WebSocket is a public route (its token may be in the query), so the /v1 chain below
         // never sees it: opening sockets must still cost an address its budget like any other /v1 request.
         // GET of that path only: a request with a body must meet the BodyHandler first. Paused while Redis
         // answers, or the request would end meanwhile and could no longer be upgraded (the upgrade resumes it).
         router.get(ROOM_EVENTS).handler(ctx -> {
             ctx.request().pause();
+            // Not upgraded (refused, or not a WebSocket request): the rest of the request must still be read,
+            // or the connection would wait for it forever.
+            ctx.addEndHandler(answered -> ctx.request().resume());
             limiter.perIp(ctx);
         });
         publicRoutes.accept(router);
@@ -63,7 +68,6 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);
         router.errorHandler(500, Problems::handle);
-        RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
             // Idle or stalled clients must not hold sockets forever.
             .setIdleTimeout(timeouts.idleSeconds())

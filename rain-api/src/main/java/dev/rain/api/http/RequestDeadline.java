@@ -3,6 +3,7 @@ package dev.rain.api.http;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,21 +33,13 @@ final class RequestDeadline {
         connection.closeHandler(closed -> disarm(connection));
     }
 
-    /** Headers are in: the deadline still covers the body; once the answer is sent it starts again. */
+    /** Headers are in: the deadline keeps running until the body is in too. Server level, before routing. */
     void track(HttpServerRequest request) {
         HttpConnection connection = request.connection();
-        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            // A WebSocket leaves HTTP behind: its connection is kept by pings and the idle timeout. A refused
-            // upgrade (401, 404) stays HTTP, and its next request gets a deadline like any other.
+        if (isUpgrade(request)) {
+            // A WebSocket leaves HTTP behind: its connection is kept by pings and the idle timeout.
             disarm(connection);
-            request.response().endHandler(sent -> {
-                if (request.response().getStatusCode() != 101) {
-                    arm(connection);
-                }
-            });
-            return;
-        }
-        if (request.isEnded()) {
+        } else if (request.isEnded()) {
             disarm(connection);
         } else {
             // An answer sent before the body was read (a 401, a 413) has already armed the next deadline.
@@ -56,7 +49,25 @@ final class RequestDeadline {
                 }
             });
         }
-        request.response().endHandler(sent -> arm(connection));
+    }
+
+    /**
+     * First route handler: once the answer is sent, the next request's deadline starts. Through the routing
+     * context, whose end handlers are a list: the response's own end handler is a single slot that
+     * {@code addEndHandler} takes over. A refused WebSocket upgrade stays HTTP and gets a deadline too.
+     */
+    void rearmAfterAnswer(RoutingContext ctx) {
+        HttpConnection connection = ctx.request().connection();
+        ctx.addEndHandler(sent -> {
+            if (sent.succeeded() && ctx.response().getStatusCode() != 101) {
+                arm(connection);
+            }
+        });
+        ctx.next();
+    }
+
+    private static boolean isUpgrade(HttpServerRequest request) {
+        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     }
 
     private void arm(HttpConnection connection) {
