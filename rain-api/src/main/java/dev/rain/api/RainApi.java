@@ -7,6 +7,8 @@ import dev.rain.api.http.Routes;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.kafka.Producers;
 import dev.rain.api.ledger.Blocking;
+import dev.rain.api.metrics.MeteredVertx;
+import dev.rain.api.metrics.RainGauges;
 import dev.rain.api.rain.EmptyShards;
 import dev.rain.api.rain.Finisher;
 import dev.rain.api.rain.GrabService;
@@ -23,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,6 +52,12 @@ public final class RainApi {
     private final Routes routes;
     private final RequestLimiter limiter;
     private final RoomHub roomHub;
+    private final RainGauges gauges;
+    private final GrabService grabs;
+    /** How long a stop waits for grabs already in Redis to hand their claims to the relay. */
+    private static final long GRAB_DRAIN_MILLIS = 10_000;
+    /** How often the gauges that read Redis and Postgres (backlog, escrows, anomalies) are refreshed. */
+    private static final long GAUGE_REFRESH_MILLIS = 5_000;
     /** WebSocket pings this often; a client silent for three periods is closed. */
     private static final long HEARTBEAT_MILLIS = 20_000;
     /** A client with this much unsent is too far behind and is closed rather than buffered for. */
@@ -57,7 +66,7 @@ public final class RainApi {
     private static final long WS_STALL_MILLIS = 2_000;
     private String deployment;
 
-    private RainApi(Vertx vertx, ApiConfig config) {
+    private RainApi(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.config = config;
         this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
@@ -78,19 +87,31 @@ public final class RainApi {
             config.outboxStaleMillis(), finisher::unfinishedRains);
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
-        GrabService grabs = new GrabService(redis, relay, emptyShards, finisher);
+        this.grabs = new GrabService(redis, relay, emptyShards, finisher);
         this.roomHub = new RoomHub(vertx, Redis.createClient(vertx, config.redisUrl()), HEARTBEAT_MILLIS);
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
+            GAUGE_REFRESH_MILLIS);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
-            new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
+            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
-    /** Connects (blocking: call from a plain thread), then deploys the HTTP verticles. */
+    /**
+     * An instance with a registry of its own: its metrics are the application's only, without Vert.x's
+     * (which need a Vert.x built by {@link MeteredVertx}). Tests start several of these in one Vert.x.
+     */
     public static Future<RainApi> start(Vertx vertx, ApiConfig config) {
+        return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Connects (blocking: call from a plain thread), then deploys the HTTP verticles. {@code metrics} is
+     * what /metrics scrapes: the one {@link MeteredVertx} reports Vert.x's own metrics to.
+     */
+    public static Future<RainApi> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
         RainApi api;
         try {
-            api = new RainApi(vertx, config);
+            api = new RainApi(vertx, config, metrics);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -107,6 +128,11 @@ public final class RainApi {
             });
     }
 
+    /** A router built exactly as each HTTP verticle builds its own, for tests that walk the served routes. */
+    Router router() {
+        return HttpVerticle.router(vertx, authenticator, limiter, routes::mountPublic, routes::mountV1);
+    }
+
     /** This instance's room channels, for tests that count connections. */
     RoomHub roomHub() {
         return roomHub;
@@ -121,16 +147,36 @@ public final class RainApi {
     }
 
     /**
-     * Stops in order: no new requests, in-flight ones finish, the relay hands its claims to Kafka, the
-     * finisher stops, then the clients close.
+     * Waits until no grab is between Redis and the relay. The HTTP server's shutdown already waits for
+     * requests in flight, but a grab whose connection was closed under it still takes its packet when
+     * Redis answers; its claim must reach the relay before the relay stops.
+     */
+    private Future<Void> grabsDrained(long deadline) {
+        if (grabs.inFlight() == 0) {
+            return Future.succeededFuture();
+        }
+        if (System.currentTimeMillis() > deadline) {
+            LOG.warn("{} grabs still waiting for Redis at stop; their claims stay in the outbox for the sweepers",
+                grabs.inFlight());
+            return Future.succeededFuture();
+        }
+        return vertx.timer(5).compose(waited -> grabsDrained(deadline));
+    }
+
+    /**
+     * Stops in order: no new requests, in-flight ones finish, grabs already in Redis hand their claims
+     * over, the relay hands its claims to Kafka and deletes them from the outboxes, the finisher stops,
+     * then the clients close.
      */
     public Future<Void> stop() {
         // WebSockets first: a stalled viewer must not hold the HTTP server's graceful shutdown open.
         roomHub.close();
         Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
         return undeployed
+            .compose(done -> grabsDrained(System.currentTimeMillis() + GRAB_DRAIN_MILLIS))
             .compose(done -> relay.stop())
             .eventually(() -> {
+                gauges.stop();
                 finisher.stop();
                 return vertx.executeBlocking(() -> {
                     relay.close();

@@ -2,6 +2,9 @@ package dev.rain.api;
 
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.config.ConfigException;
+import dev.rain.api.metrics.MeteredVertx;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +28,11 @@ public final class RainApiMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.httpInstances()));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Vertx vertx = MeteredVertx.create(new VertxOptions().setEventLoopPoolSize(config.httpInstances()), metrics);
         RainApi api;
         try {
-            api = RainApi.start(vertx, config).await(60, TimeUnit.SECONDS);
+            api = RainApi.start(vertx, config, metrics).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.error("rain API failed to start: {}", e.toString());
             vertx.close();

@@ -141,10 +141,10 @@ class RoomEventsIT {
     @DisplayName("a stalled client is dropped while the others in its room are served")
     void stalledClientIsDroppedOthersServed() throws Exception {
         String token = system.token("rooms-viewer-2", "viewer");
-        Viewer healthy = new Viewer(true);
-        // Viewers of the other test may still be connected: count from what is there, and wait for both
-        // new ones to be registered (the client sees 101 a moment before the hub counts it).
+        // The other test's viewers may still be connected here: count from what is there already. The 101
+        // reaches a client before its socket joins the hub, so wait for both joins before counting.
         int existing = second.roomHub().connections();
+        Viewer healthy = new Viewer(true);
         connect(second.config().httpPort(), "room-busy", token, healthy, false);
         try (Socket stalled = stalledViewer(second.config().httpPort(), "room-busy", token)) {
             awaitConnections(second, existing + 2);

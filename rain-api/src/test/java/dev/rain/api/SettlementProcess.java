@@ -2,6 +2,7 @@ package dev.rain.api;
 
 import dev.rain.settlement.SettlementService;
 import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.kafka.SettlementMetrics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,11 @@ final class SettlementProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("consumer group " + config.group() + " did not catch up with " + topic);
+    }
+
+    /** The running loop's counters: applied, duplicates, lag, assigned partitions. */
+    SettlementMetrics metrics() {
+        return service.loop().metrics();
     }
 
     @Override

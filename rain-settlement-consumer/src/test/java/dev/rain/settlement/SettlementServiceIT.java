@@ -45,6 +45,9 @@ class SettlementServiceIT {
                 String metrics = get(port, "/metrics").body();
                 assertTrue(metrics.contains("# TYPE rain_settlement_applied_total counter\n"
                     + "rain_settlement_applied_total 1\n"), metrics);
+                // Lag and dead letters are what an operator alerts on: present, and zero here.
+                assertTrue(metrics.contains("\nrain_settlement_lag 0\n"), metrics);
+                assertTrue(metrics.contains("\nrain_settlement_dead_lettered_total 0\n"), metrics);
             }
         }
     }

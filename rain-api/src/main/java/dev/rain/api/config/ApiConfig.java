@@ -3,6 +3,7 @@ package dev.rain.api.config;
 import dev.rain.common.ledger.PgConfig;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Everything the API needs, read once from the environment and validated at start-up, then passed
@@ -35,6 +36,14 @@ public record ApiConfig(
     long finisherIntervalMillis,
     HttpTimeouts httpTimeouts) {
 
+    private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|unix)://\\S+");
+    private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*");
+    /** Kafka's legal topic names. */
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:\\S+");
+    /** It names Kafka client ids, leases and log lines. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     public ApiConfig {
         if (jwt == null || httpTimeouts == null) {
             throw new ConfigException("the token and HTTP timeout settings are required");
@@ -55,17 +64,24 @@ public record ApiConfig(
             env.integer("RAIN_DEFAULT_COUNTDOWN_SECONDS", defaults.defaultCountdownSeconds(), 0, 86_400),
             env.integer("RAIN_MAX_DURATION_SECONDS", defaults.maxDurationSeconds(), 1, 7 * 86_400),
             env.integer("RAIN_DEFAULT_DURATION_SECONDS", defaults.defaultDurationSeconds(), 1, 7 * 86_400));
+        atMost("RAIN_DEFAULT_GRABS_PER_USER", limits.defaultMaxGrabsPerUser(), "RAIN_MAX_GRABS_PER_USER",
+            limits.maxGrabsPerUserLimit());
+        atMost("RAIN_DEFAULT_COUNTDOWN_SECONDS", limits.defaultCountdownSeconds(), "RAIN_MAX_COUNTDOWN_SECONDS",
+            limits.maxCountdownSeconds());
+        atMost("RAIN_DEFAULT_DURATION_SECONDS", limits.defaultDurationSeconds(), "RAIN_MAX_DURATION_SECONDS",
+            limits.maxDurationSeconds());
         int cores = Runtime.getRuntime().availableProcessors();
         return new ApiConfig(
             env.string("RAIN_HTTP_HOST", "0.0.0.0"),
             env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535),
             env.integer("RAIN_HTTP_INSTANCES", cores, 1, 64),
-            env.string("RAIN_REDIS_URL", "redis://127.0.0.1:6379"),
+            env.matching("RAIN_REDIS_URL", "redis://127.0.0.1:6379", REDIS_URL, "a redis://, rediss:// or unix:// URL"),
             env.integer("RAIN_REDIS_POOL_SIZE", 16, 1, 1024),
-            env.string("RAIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-            env.string("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1"),
+            env.matching("RAIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092", BOOTSTRAP, "host:port[,host:port...]"),
+            env.matching("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name"),
             new PgConfig(
-                env.string("RAIN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rain"),
+                env.matching("RAIN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rain", JDBC_URL,
+                    "jdbc:postgresql://host:port/db"),
                 env.string("RAIN_PG_USER", "rain"),
                 env.string("RAIN_PG_PASSWORD", "rain"),
                 env.integer("RAIN_PG_POOL_SIZE", 8, 1, 200)),
@@ -75,10 +91,18 @@ public record ApiConfig(
             RateLimitConfig.fromEnv(env),
             env.integer("RAIN_PACKETS_PER_SHARD", 10_000, 1, 10_000_000),
             env.integer("RAIN_MAX_SHARDS", 128, 1, 16_384),
-            env.string("RAIN_INSTANCE_ID", "api-" + UUID.randomUUID().toString().substring(0, 8)),
+            env.matching("RAIN_INSTANCE_ID", "api-" + UUID.randomUUID().toString().substring(0, 8), INSTANCE_ID,
+                "1 to 64 characters of A-Z a-z 0-9 . _ -"),
             env.number("RAIN_OUTBOX_STALE_MS", 3_000, 100, 600_000),
             env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000),
             HttpTimeouts.fromEnv(env));
+    }
+
+    /** A default above its bound would make every create that leans on it fail; refuse it at start-up. */
+    private static void atMost(String name, int value, String boundName, int bound) {
+        if (value > bound) {
+            throw new ConfigException(name + " (" + value + ") must not exceed " + boundName + " (" + bound + ")");
+        }
     }
 
     /** A copy with another port and instance id: tests and local runs start several instances. */

@@ -1,6 +1,7 @@
 package dev.rain.api.config;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Typed reads of environment variables, each failure naming the variable. */
 final class Env {
@@ -14,6 +15,15 @@ final class Env {
     String string(String name, String fallback) {
         String value = values.get(name);
         return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    /** A string that must have {@code shape} (e.g. a URL scheme), so a typo fails here and not at first use. */
+    String matching(String name, String fallback, Pattern shape, String expected) {
+        String value = string(name, fallback);
+        if (!shape.matcher(value).matches()) {
+            throw new ConfigException(name + " must be " + expected + ", was '" + value + "'");
+        }
+        return value;
     }
 
     String required(String name) {

@@ -45,6 +45,12 @@ public record JwtConfig(String algorithm, String secret, String publicKeyPem, bo
         String secret = env.string("RAIN_JWT_SECRET", null);
         String pem = publicKey(env);
         if (RS256.equals(algorithm)) {
+            if (demo) {
+                // Demo mode mints HS256 tokens (printed at start, and its sign-in page): an RS256 deployment
+                // holds only the platform's public key and could mint nothing it would accept.
+                throw new ConfigException("RAIN_DEMO_MODE cannot be used with RAIN_JWT_ALGORITHM=RS256: "
+                    + "demo tokens are HS256");
+            }
             if (secret != null) {
                 throw new ConfigException("RAIN_JWT_SECRET is set but RAIN_JWT_ALGORITHM is RS256: remove one, "
                     + "only the configured algorithm is accepted");

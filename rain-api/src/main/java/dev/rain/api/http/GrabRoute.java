@@ -1,6 +1,7 @@
 package dev.rain.api.http;
 
 import dev.rain.api.ledger.RainRecord;
+import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabOutcome;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
@@ -23,11 +24,13 @@ final class GrabRoute {
     private final RainCache cache;
     private final GrabService grabs;
     private final RequestLimiter limiter;
+    private final GrabMeters meters;
 
-    GrabRoute(RainCache cache, GrabService grabs, RequestLimiter limiter) {
+    GrabRoute(RainCache cache, GrabService grabs, RequestLimiter limiter, GrabMeters meters) {
         this.cache = cache;
         this.grabs = grabs;
         this.limiter = limiter;
+        this.meters = meters;
     }
 
     void mount(Router router) {
@@ -35,18 +38,37 @@ final class GrabRoute {
     }
 
     private void grab(RoutingContext ctx) {
+        long started = System.nanoTime();
+        attempt(ctx)
+            .onSuccess(body -> {
+                meters.answered(started, body.getString("outcome"));
+                ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+            })
+            .onFailure(failure -> {
+                meters.refused(started, failure);
+                ctx.fail(failure);
+            });
+    }
+
+    private Future<JsonObject> attempt(RoutingContext ctx) {
+        try {
+            return take(ctx);
+        } catch (RuntimeException refused) {
+            return Future.failedFuture(refused);
+        }
+    }
+
+    private Future<JsonObject> take(RoutingContext ctx) {
         Caller caller = Authenticator.require(ctx, Caller.VIEWER);
         Responses.requireJsonBody(ctx, true);
         String code = RainRoutes.code(ctx);
         String roomId = grabRequest(ctx.body().buffer());
         // Charged before the rain is looked up: every tap counts, refused or not.
-        limiter.grab(ctx, code, caller.userId())
+        return limiter.grab(ctx, code, caller.userId())
             .compose(allowed -> cache.get(code))
             .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
                 new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId()))
-            .compose(GrabRoute::answer)
-            .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
-            .onFailure(ctx::fail);
+            .compose(GrabRoute::answer);
     }
 
     /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */

@@ -4,10 +4,12 @@ import dev.rain.api.config.HttpTimeouts;
 import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +21,7 @@ public final class HttpVerticle extends VerticleBase {
     /** The contract's body limit. */
     static final long MAX_BODY_BYTES = 16 * 1024;
     private static final String ROOM_EVENTS = "/v1/rooms/:roomId/events";
+    private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final String host;
     private final int port;
@@ -42,9 +45,32 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        Router router = router(vertx, authenticator, limiter, publicRoutes, v1Routes);
         RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
-        router.route().handler(deadline::rearmAfterAnswer);
+        // Ahead of every route (order -1): once any answer is sent, the next request's deadline starts.
+        router.route().order(-1).handler(deadline::rearmAfterAnswer);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            // Idle or stalled clients must not hold sockets forever.
+            .setIdleTimeout(timeouts.idleSeconds())
+            // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
+            // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
+            .setHttp2ClearTextEnabled(false));
+        return server
+            .connectionHandler(deadline::watch)
+            .requestHandler(request -> {
+                deadline.track(request);
+                router.handle(request);
+            })
+            .listen();
+    }
+
+    /** The router every instance serves; public so that a test can compare it with the OpenAPI document. */
+    public static Router router(Vertx vertx, Authenticator authenticator, RequestLimiter limiter,
+                                Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
+        Router router = Router.router(vertx);
+        // First of all: every answer, problems included, carries its request id, and is logged once.
+        router.route().handler(RequestIds::assign);
+        router.route().handler(RequestLog::onEnd);
         // The room WebSocket is a public route (its token may be in the query), so the /v1 chain below
         // never sees it: opening sockets must still cost an address its budget like any other /v1 request.
         // GET of that path only: a request with a body must meet the BodyHandler first. Paused while Redis
@@ -68,27 +94,20 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);
         router.errorHandler(500, Problems::handle);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            // Idle or stalled clients must not hold sockets forever.
-            .setIdleTimeout(timeouts.idleSeconds())
-            // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
-            // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
-            .setHttp2ClearTextEnabled(false));
-        return server
-            .connectionHandler(deadline::watch)
-            .requestHandler(request -> {
-                deadline.track(request);
-                router.handle(request);
-            })
-            .listen();
+        return router;
     }
 
     public int actualPort() {
         return server.actualPort();
     }
 
+    /**
+     * Stops accepting, closes idle connections, and lets requests in flight finish (HTTP/1.1: the
+     * connection closes after its answer; HTTP/2: GOAWAY) for at most the grace period. A grab takes
+     * milliseconds; the grace period keeps the whole stop inside a pod's default 30 s termination grace.
+     */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.shutdown();
+        return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 }

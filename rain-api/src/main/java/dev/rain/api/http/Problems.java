@@ -38,7 +38,8 @@ public final class Problems {
             case 413 -> send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than 16 KiB", null);
             case 415 -> send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json", null);
             default -> {
-                LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+                LOG.atError().addKeyValue("requestId", RequestIds.of(ctx)).setCause(failure)
+                    .log("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath());
                 send(ctx, ErrorCode.INTERNAL, "something went wrong on our side; nothing was changed twice", null);
             }
         }
@@ -56,6 +57,11 @@ public final class Problems {
             .put("code", code.name());
         if (field != null) {
             body.put("field", field);
+        }
+        // An extension member (RFC 9457 section 3.2): what to quote to support to find this request's log lines.
+        String requestId = RequestIds.of(ctx);
+        if (requestId != null) {
+            body.put("requestId", requestId);
         }
         if (code == ErrorCode.RATE_LIMITED && !ctx.response().headers().contains("Retry-After")) {
             ctx.response().putHeader("Retry-After", "1");

@@ -2,6 +2,7 @@ package dev.rain.api.http;
 
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.ledger.Blocking;
+import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
@@ -26,23 +27,34 @@ public final class Routes {
     private final GrabRoute grab;
     private final ReadRoutes reads;
     private final RoomEventsRoute roomEvents;
+    private final PagesRoute pages = new PagesRoute();
+    /** Null unless the local demo mode is on: production has no way to mint tokens or money. */
+    private final DemoRoutes demo;
 
     public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
-                  PrometheusMeterRegistry metrics,
+                  PrometheusMeterRegistry metrics, Authenticator authenticator,
                   RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
-        this.grab = new GrabRoute(cache, grabService, limiter);
+        this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
         this.reads = new ReadRoutes(blocking, rainService);
         this.roomEvents = roomEvents;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limiter) : null;
     }
 
-    /** Routes before the /v1 body and bearer handlers: operations, and the room WebSocket (token in the query). */
+    /**
+     * Routes before the /v1 body and bearer handlers: operations, the room WebSocket (token in the query),
+     * the pages, and in demo mode the demo sign-in.
+     */
     public void mountPublic(Router router) {
         ops.mount(router);
         roomEvents.mount(router);
+        pages.mount(router);
+        if (demo != null) {
+            demo.mount(router);
+        }
     }
 
     public void mountV1(Router router) {

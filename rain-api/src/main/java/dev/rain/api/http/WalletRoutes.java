@@ -57,10 +57,13 @@ final class WalletRoutes {
     private void me(RoutingContext ctx) {
         String userId = Authenticator.caller(ctx).userId();
         int limit = Responses.limit(ctx, 50, 200);
-        blocking.transaction(c -> new JsonObject()
-                .put("userId", userId)
-                .put("balance", WalletSql.balance(c, userId))
-                .put("entries", entries(WalletSql.entries(c, userId, limit))))
+        blocking.transaction(c -> {
+                WalletSql.readOneSnapshot(c);
+                return new JsonObject()
+                    .put("userId", userId)
+                    .put("balance", WalletSql.balance(c, userId))
+                    .put("entries", entries(WalletSql.entries(c, userId, limit)));
+            })
             .onSuccess(wallet -> ctx.response().putHeader("Content-Type", "application/json").end(wallet.toBuffer()))
             .onFailure(ctx::fail);
     }

@@ -61,6 +61,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final ConcurrentLinkedQueue<Claim> confirmed = new ConcurrentLinkedQueue<>();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** XDELs sent and not yet answered; a stop waits for them before the Redis client closes. */
+    private final Set<Future<Void>> deleting = ConcurrentHashMap.newKeySet();
     private final Thread sender;
     private final long ackTimer;
     private final long sweepTimer;
@@ -94,6 +96,11 @@ public final class OutboxRelay implements AutoCloseable {
 
     public long relayedCount() {
         return relayed.get();
+    }
+
+    /** Claims not queued because the queue was full; they stay in their streams for the sweeper. */
+    public long deferredCount() {
+        return dropped.get();
     }
 
     private void sendLoop() {
@@ -172,7 +179,20 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }));
         });
-        return Future.join(deletes).mapEmpty();
+        Future<Void> all = Future.join(deletes).mapEmpty();
+        deleting.add(all);
+        return all.onComplete(done -> deleting.remove(all));
+    }
+
+    /**
+     * Deletes what is confirmed and waits for every delete in flight, the ack timer's included, until
+     * nothing is left; the timer is cancelled first, so a few rounds at most.
+     */
+    private Future<Void> drainDeletes(int rounds) {
+        List<Future<Void>> pending = new ArrayList<>(deleting);
+        pending.add(deleteConfirmed());
+        return Future.join(pending).transform(done -> (confirmed.isEmpty() && deleting.isEmpty()) || rounds == 0
+            ? Future.<Void>succeededFuture() : drainDeletes(rounds - 1));
     }
 
     /** Sends again what stayed in a stream past the stale threshold; one instance per shard at a time. */
@@ -234,9 +254,9 @@ public final class OutboxRelay implements AutoCloseable {
             }, false)
             .compose(flushed -> {
                 vertx.cancelTimer(ackTimer);
-                return deleteConfirmed();
+                return drainDeletes(10);
             })
-            .onComplete(done -> LOG.info("outbox relay stopped after relaying {} claims ({} re-sent by sweeps)",
+            .onComplete(done -> LOG.info("outbox relay stopped after relaying {} claims ({} left to the sweepers: queue full)",
                 relayed.get(), dropped.get()));
     }
 

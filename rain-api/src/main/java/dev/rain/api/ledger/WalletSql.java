@@ -101,6 +101,16 @@ public final class WalletSql {
         }
     }
 
+    /**
+     * Makes the rest of the transaction read one snapshot; must be its first statement. Under READ
+     * COMMITTED a credit committed between two reads shows its entry beside the balance before it.
+     */
+    public static void readOneSnapshot(Connection c) throws SQLException {
+        try (java.sql.Statement statement = c.createStatement()) {
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+    }
+
     /** Newest first. */
     public static List<Entry> entries(Connection c, String userId, int limit) throws SQLException {
         String account = Ids.walletAccount(userId);

@@ -13,6 +13,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One viewer's grab: one atomic script on the viewer's home shard, which checks the window and the
@@ -28,6 +29,8 @@ public final class GrabService {
     private final EmptyShards emptyShards;
     private final Finisher finisher;
     private final LuaScript grab = LuaScript.load("grab");
+    /** Grabs between their first Redis call and their claim handed to the relay; a stop waits for zero. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public GrabService(Redis redis, OutboxRelay relay, EmptyShards emptyShards, Finisher finisher) {
         this.redis = redis;
@@ -49,6 +52,7 @@ public final class GrabService {
                 ? GrabOutcome.ENDED : GrabOutcome.SOLD_OUT);
         }
         int home = ShardLayout.homeShard(userId, shardCount);
+        inFlight.incrementAndGet();
         return attempt(rain, userId, home, 0).compose(reply -> {
             String kind = reply.get(0).toString();
             if (kind.equals("BORROW")) {
@@ -58,7 +62,12 @@ public final class GrabService {
                 return borrow(rain, userId, slot, home, start, 0);
             }
             return Future.succeededFuture(outcome(rain, userId, home, reply));
-        });
+        }).onComplete(done -> inFlight.decrementAndGet());
+    }
+
+    /** Grabs that may still take a packet, whose claims the relay has not been given yet. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** Tries the other shards one by one, from a random start so borrowers spread over what is left. */

@@ -40,6 +40,11 @@ public final class RequestLimiter {
         this.perViewer = Limit.perSecond(config.grabPerViewerPerSecond(), config.grabPerViewerBurst());
         this.unknownCodes = Limit.perMinute(config.unknownCodePerIpPerMinute(), config.unknownCodePerIpPerMinute());
         this.metrics = metrics;
+        // Registered up front so that dashboards see zeros rather than no series before the first refusal.
+        for (String limit : List.of("ip", "unknown_code", "grab")) {
+            Counter.builder("rain.rate.limited").tag("limit", limit).register(metrics);
+            Counter.builder("rain.rate.limiter.errors").tag("limit", limit).register(metrics);
+        }
     }
 
     /**

@@ -110,17 +110,19 @@ public final class RoomHub implements AutoCloseable {
     }
 
     void join(RoomSocket socket) {
-        rooms.computeIfAbsent(socket.roomId(), room -> ConcurrentHashMap.newKeySet()).add(socket);
+        rooms.compute(socket.roomId(), (room, sockets) -> {
+            Set<RoomSocket> set = sockets == null ? ConcurrentHashMap.newKeySet() : sockets;
+            set.add(socket);
+            return set;
+        });
     }
 
+    /** Atomic per room: a viewer joining at the same moment never lands in a set being dropped. */
     void leave(RoomSocket socket) {
-        Set<RoomSocket> sockets = rooms.get(socket.roomId());
-        if (sockets != null) {
+        rooms.computeIfPresent(socket.roomId(), (room, sockets) -> {
             sockets.remove(socket);
-            if (sockets.isEmpty()) {
-                rooms.remove(socket.roomId(), sockets);
-            }
-        }
+            return sockets.isEmpty() ? null : sockets;
+        });
     }
 
     private void dropStalled() {

@@ -79,4 +79,29 @@ class ApiConfigTest {
             () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, "RAIN_TRUSTED_PROXIES", "lb.internal")));
         assertTrue(proxy.getMessage().contains("RAIN_TRUSTED_PROXIES"), proxy.getMessage());
     }
+
+    @Test
+    @DisplayName("a malformed Redis URL, Kafka bootstrap, topic, JDBC URL or instance id is refused, naming the variable")
+    void malformedAddressesNameTheirVariable() {
+        Map<String, String> bad = Map.of(
+            "RAIN_REDIS_URL", "127.0.0.1:6379",
+            "RAIN_KAFKA_BOOTSTRAP", "kafka",
+            "RAIN_SETTLEMENT_TOPIC", "rain settlement",
+            "RAIN_PG_URL", "postgres://127.0.0.1/rain",
+            "RAIN_INSTANCE_ID", "api 1");
+        bad.forEach((name, value) -> {
+            ConfigException e = assertThrows(ConfigException.class,
+                () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, name, value)), name);
+            assertTrue(e.getMessage().startsWith(name + " must be"), e.getMessage());
+        });
+    }
+
+    @Test
+    @DisplayName("a default above its bound is refused, naming both variables")
+    void defaultAboveItsBoundIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+            "RAIN_JWT_SECRET", SECRET, "RAIN_MAX_GRABS_PER_USER", "5", "RAIN_DEFAULT_GRABS_PER_USER", "6")));
+        assertTrue(e.getMessage().contains("RAIN_DEFAULT_GRABS_PER_USER")
+            && e.getMessage().contains("RAIN_MAX_GRABS_PER_USER"), e.getMessage());
+    }
 }

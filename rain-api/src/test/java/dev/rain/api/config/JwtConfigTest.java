@@ -41,11 +41,14 @@ class JwtConfigTest {
     }
 
     @Test
-    @DisplayName("RS256 without a key, even in demo mode, refuses to start naming the variables")
+    @DisplayName("RS256 without a key refuses to start naming the variables; demo mode, which mints HS256, is refused with RS256")
     void rs256NeedsAKey() {
         ConfigException e = assertThrows(ConfigException.class,
-            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_ALGORITHM", "RS256", "RAIN_DEMO_MODE", "true")));
+            () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_ALGORITHM", "RS256")));
         assertTrue(e.getMessage().contains("RAIN_JWT_PUBLIC_KEY"), e.getMessage());
+        ConfigException demo = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+            "RAIN_JWT_ALGORITHM", "RS256", "RAIN_JWT_PUBLIC_KEY", PEM, "RAIN_DEMO_MODE", "true")));
+        assertTrue(demo.getMessage().contains("RAIN_DEMO_MODE"), demo.getMessage());
     }
 
     @Test

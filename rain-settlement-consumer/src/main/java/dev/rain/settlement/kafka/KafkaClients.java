@@ -35,6 +35,10 @@ final class KafkaClients {
         // One poll is one database transaction; this bounds its size.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             Integer.toString(maxBatch));
+        // A consumer that died (kill -9, lost host) hands its partitions over after 10 s rather than Kafka's
+        // default 45 s: until then nothing on them is credited. Heartbeats at a third of that, as Kafka advises.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         // A transaction of a full batch, retried through a short outage, stays well inside this.
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,

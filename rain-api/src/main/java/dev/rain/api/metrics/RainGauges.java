@@ -1,0 +1,139 @@
+package dev.rain.api.metrics;
+
+import dev.rain.api.kafka.OutboxRelay;
+import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.GaugeSql;
+import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.redis.RainKeys;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gauges that need a look at Redis or Postgres: outbox backlog and the age of its oldest claim,
+ * escrow balances of running rains, refused claims. Refreshed on a timer, never on a scrape, so a
+ * scrape costs nothing and a slow database cannot slow it down; the Postgres reads run on the JDBC
+ * worker pool, the Redis reads are asynchronous.
+ */
+public final class RainGauges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RainGauges.class);
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final Blocking blocking;
+    private final Supplier<Collection<RainRecord>> unfinished;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private final AtomicLong anomalies = new AtomicLong();
+    private final MultiGauge escrows;
+    private final long timer;
+    private volatile boolean refreshing;
+
+    public RainGauges(Vertx vertx, Redis redis, Blocking blocking, Supplier<Collection<RainRecord>> unfinished,
+                      OutboxRelay relay, MeterRegistry registry, long intervalMillis) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.blocking = blocking;
+        this.unfinished = unfinished;
+        Gauge.builder("rain.outbox.backlog", backlog, AtomicLong::get)
+            .description("Claims waiting in the outbox streams of unfinished rains (all instances' claims).")
+            .register(registry);
+        Gauge.builder("rain.outbox.oldest.age", oldestAgeMillis, age -> age.get() / 1000.0).baseUnit("seconds")
+            .description("Age of the oldest claim in any outbox stream; 0 when they are empty.")
+            .register(registry);
+        FunctionCounter.builder("rain.outbox.relayed", relay, OutboxRelay::relayedCount)
+            .description("Claims this instance handed to Kafka and removed from their outbox.")
+            .register(registry);
+        FunctionCounter.builder("rain.outbox.deferred", relay, OutboxRelay::deferredCount)
+            .description("Claims left in their outbox for the sweeper because the relay queue was full.")
+            .register(registry);
+        Gauge.builder("rain.reconciliation.anomalies", anomalies, AtomicLong::get)
+            .description("Claims the ledger refused (claim_anomalies), over all rains.")
+            .register(registry);
+        this.escrows = MultiGauge.builder("rain.escrow.balance").baseUnit("minor_units")
+            .description("What is left in the escrow of each running rain.")
+            .register(registry);
+        this.timer = vertx.setPeriodic(1, intervalMillis, id -> refresh());
+    }
+
+    private void refresh() {
+        // A refresh slower than the interval must not pile up behind itself.
+        if (refreshing) {
+            return;
+        }
+        refreshing = true;
+        Future.join(refreshOutbox(), refreshLedger())
+            .onFailure(e -> LOG.warn("metrics refresh incomplete: {}", e.toString()))
+            .onComplete(done -> refreshing = false);
+    }
+
+    private Future<Void> refreshOutbox() {
+        List<Future<long[]>> shards = new ArrayList<>();
+        for (RainRecord rain : unfinished.get()) {
+            if (rain.shardCount() == null || rain.released()) {
+                continue;
+            }
+            for (int shard = 0; shard < rain.shardCount(); shard++) {
+                shards.add(outbox(RainKeys.outbox(rain.configCode(), shard)));
+            }
+        }
+        return Future.all(shards).onSuccess(all -> {
+            long total = 0;
+            long oldest = Long.MAX_VALUE;
+            for (Future<long[]> shard : shards) {
+                total += shard.result()[0];
+                oldest = Math.min(oldest, shard.result()[1]);
+            }
+            backlog.set(total);
+            oldestAgeMillis.set(oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+        }).mapEmpty();
+    }
+
+    /** {length, time of the first entry in ms (its id's first part), or Long.MAX_VALUE when empty}. */
+    private Future<long[]> outbox(String stream) {
+        return redis.send(Request.cmd(Command.XRANGE).arg(stream).arg("-").arg("+").arg("COUNT").arg(1))
+            .compose(first -> redis.send(Request.cmd(Command.XLEN).arg(stream))
+                .map(length -> new long[] {length.toLong(), firstEntryMillis(first)}));
+    }
+
+    private static long firstEntryMillis(Response range) {
+        if (range == null || range.size() == 0) {
+            return Long.MAX_VALUE;
+        }
+        String id = range.get(0).get(0).toString();
+        return Long.parseLong(id.substring(0, id.indexOf('-')));
+    }
+
+    private Future<Void> refreshLedger() {
+        return blocking.transaction(c -> Map.entry(GaugeSql.runningEscrows(c), GaugeSql.anomalies(c)))
+            .onSuccess(read -> {
+                List<MultiGauge.Row<?>> rows = new ArrayList<>();
+                read.getKey().forEach((code, balance) -> rows.add(MultiGauge.Row.of(Tags.of("rain", code), balance)));
+                // Overwrite: a rain that stopped running leaves the gauge rather than freezing in it.
+                escrows.register(rows, true);
+                anomalies.set(read.getValue());
+            })
+            .mapEmpty();
+    }
+
+    public void stop() {
+        vertx.cancelTimer(timer);
+    }
+}
