@@ -73,7 +73,7 @@ public final class RainApi {
         this.blocking = new Blocking(vertx, database, config.postgres().poolSize());
         this.redis = RedisClients.commands(vertx, config);
         this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
-        this.authenticator = new Authenticator(vertx, config.jwtSecret());
+        this.authenticator = new Authenticator(vertx, config.jwt());
         RainCache cache = new RainCache(blocking);
         EmptyShards emptyShards = new EmptyShards();
         ShardStore shards = new ShardStore(redis);
@@ -115,7 +115,7 @@ public final class RainApi {
     }
 
     private Future<String> deploy() {
-        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), authenticator, limiter,
+        return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), config.httpTimeouts(), authenticator, limiter,
                     routes::mountPublic, routes::mountV1),
                 new DeploymentOptions().setInstances(config.httpInstances()))
             .onSuccess(id -> {

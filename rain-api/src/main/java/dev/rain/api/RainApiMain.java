@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +39,9 @@ public final class RainApiMain {
             System.exit(1);
             return;
         }
-        if (config.demoMode() && System.getenv("RAIN_JWT_SECRET") == null) {
-            LOG.warn("DEMO MODE: generated a JWT secret for this run only. A token to try it by hand: {}",
-                api.authenticator().mint("demo-anchor", Set.of("anchor", "viewer", "admin"), 24 * 3600));
+        if (DemoMode.applies(config)) {
+            // Printed, not logged: it must reach the person trying the service whatever the log level.
+            System.out.println(DemoMode.instructions(config, api.authenticator()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -48,7 +48,19 @@ class HostileInputIT {
     private static final String JSON = "application/json";
     private static final String A_CODE = "AAAAAAAAAAAAAAAAAAAAAA";
 
-    private enum Who { ADMIN, OWNER, VIEWER, NOBODY }
+    private enum Who {
+        ADMIN, OWNER, VIEWER, NOBODY,
+        /** An anchor that does not own the bait rains. */
+        OTHER_ANCHOR,
+        /** {@code alg: none}, claiming every role. */
+        FORGED,
+        /** Signed with the secret, every role, expired a minute ago. */
+        EXPIRED,
+        /** HS512 with the right secret: not the configured algorithm. */
+        WRONG_ALG,
+        /** Basic credentials instead of a bearer token. */
+        BASIC
+    }
 
     /** One hostile request and what it must get. {@code field} is null where the problem names none. */
     record Hostile(String name, String method, String path, Who who, String contentType, byte[] body, boolean chunked,
@@ -72,6 +84,12 @@ class HostileInputIT {
         tokens.put(Who.ADMIN, system.token("hostile-admin", "admin"));
         tokens.put(Who.OWNER, system.token("hostile-anchor", "anchor"));
         tokens.put(Who.VIEWER, system.token("hostile-viewer", "viewer"));
+        tokens.put(Who.OTHER_ANCHOR, system.token("hostile-other-anchor", "anchor"));
+        String everything = "[\"viewer\",\"anchor\",\"admin\"]";
+        tokens.put(Who.FORGED, Jws.unsigned(Jws.claims("hostile-anchor", everything, 3600), ""));
+        tokens.put(Who.EXPIRED, Jws.hs256(ApiHarness.SECRET, Jws.claims("hostile-anchor", everything, -60)));
+        tokens.put(Who.WRONG_ALG, Jws.hmac("HS512", ApiHarness.SECRET.getBytes(StandardCharsets.UTF_8),
+            "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", Jws.claims("hostile-anchor", everything, 3600)));
         system.deposit("hostile-anchor", 1_000_000_000L);
         waiting = create();
         prepared = create();
@@ -132,6 +150,10 @@ class HostileInputIT {
         all.addAll(grabs());
         all.addAll(reads());
         all.addAll(unknownRoutes());
+        all.addAll(badTokens());
+        all.addAll(wrongRoles());
+        all.addAll(roomEvents());
+        all.addAll(charsets());
         return all.stream();
     }
 
@@ -356,6 +378,84 @@ class HostileInputIT {
         return c;
     }
 
+    /** Every endpoint, with a token that must not pass: forged, expired, another algorithm, or no bearer at all. */
+    private static List<Hostile> badTokens() {
+        List<Hostile> c = new ArrayList<>();
+        String[][] endpoints = {
+            {"POST", DEPOSIT, deposit("100", "\"ref-forged\"")}, {"GET", "/v1/wallets/me", null},
+            {"POST", "/v1/rains", createBody("roomId", "\"" + ROOM + "\"")}, {"POST", "/v1/rains/{waiting}/prepare", null},
+            {"POST", "/v1/rains/{prepared}/start", null}, {"POST", "/v1/rains/{running}/close", null},
+            {"POST", "/v1/rains/{running}/grab", "{\"roomId\": \"" + ROOM + "\"}"}, {"GET", "/v1/rains/{running}", null},
+            {"GET", "/v1/rains/{running}/records", null}, {"GET", "/v1/rains/{running}/reconciliation", null}};
+        for (String[] e : endpoints) {
+            for (Who who : List.of(Who.FORGED, Who.EXPIRED, Who.WRONG_ALG, Who.BASIC)) {
+                c.add(new Hostile(e[0] + " " + e[1] + " with a " + who + " token", e[0], e[1], who, e[2] == null ? null : JSON,
+                    e[2] == null ? null : e[2].getBytes(StandardCharsets.UTF_8), false, 401, "UNAUTHORIZED", null));
+            }
+        }
+        return c;
+    }
+
+    /** A valid token without the role, or an anchor that does not own the rain. */
+    private static List<Hostile> wrongRoles() {
+        List<Hostile> c = new ArrayList<>();
+        c.add(forbidden("a viewer deposits", "POST", DEPOSIT, Who.VIEWER, deposit("100", "\"ref-v\""), "FORBIDDEN"));
+        c.add(forbidden("an anchor deposits to itself", "POST", "/v1/wallets/hostile-anchor/deposits", Who.OWNER,
+            deposit("100", "\"ref-self\""), "FORBIDDEN"));
+        c.add(forbidden("a viewer creates", "POST", "/v1/rains", Who.VIEWER, createBody("roomId", "\"" + ROOM + "\""), "FORBIDDEN"));
+        c.add(forbidden("an admin creates", "POST", "/v1/rains", Who.ADMIN, createBody("roomId", "\"" + ROOM + "\""), "FORBIDDEN"));
+        c.add(forbidden("the anchor grabs", "POST", "/v1/rains/{running}/grab", Who.OWNER, "{\"roomId\": \"" + ROOM + "\"}",
+            "FORBIDDEN"));
+        String[][] steps = {{"prepare", "{waiting}"}, {"start", "{prepared}"}, {"close", "{running}"}};
+        for (String[] step : steps) {
+            String path = "/v1/rains/" + step[1] + "/" + step[0];
+            c.add(forbidden("a viewer may not " + step[0], "POST", path, Who.VIEWER, null, "FORBIDDEN"));
+            c.add(forbidden("another anchor may not " + step[0], "POST", path, Who.OTHER_ANCHOR, null, "NOT_OWNER"));
+        }
+        c.add(forbidden("a viewer reads reconciliation", "GET", "/v1/rains/{running}/reconciliation", Who.VIEWER, null, "FORBIDDEN"));
+        c.add(forbidden("another anchor reads reconciliation", "GET", "/v1/rains/{running}/reconciliation", Who.OTHER_ANCHOR, null,
+            "NOT_OWNER"));
+        return c;
+    }
+
+    /** The room WebSocket route, with what a plain HTTP client can send (no upgrade). */
+    private static List<Hostile> roomEvents() {
+        List<Hostile> c = new ArrayList<>();
+        c.add(new Hostile("room events without an upgrade", "GET", "/v1/rooms/" + ROOM + "/events", Who.VIEWER, null, null, false,
+            400, "INVALID_REQUEST", null));
+        String[][] rooms = {{"r".repeat(65), "65 characters"}, {"r%D0%BEom", "a Cyrillic homoglyph"}, {"room%E2%80%8B", "a zero-width space"},
+            {"room%E2%80%AE", "an RTL override"}, {"room%00", "NUL"}, {"room%20one", "a space"}, {"a%2Fb", "a percent-encoded slash"}};
+        for (String[] r : rooms) {
+            c.add(new Hostile("room events of a room id with " + r[1], "GET", "/v1/rooms/" + r[0] + "/events", Who.VIEWER, null, null,
+                false, 404, "NOT_FOUND", null));
+        }
+        // The WebSocket route is mounted ahead of the /v1 chain, whose catch-all routes then match: 404, not 405.
+        c.add(new Hostile("POST room events", "POST", "/v1/rooms/" + ROOM + "/events", Who.VIEWER, JSON,
+            "{}".getBytes(StandardCharsets.UTF_8), false, 404, "NOT_FOUND", null));
+        return c;
+    }
+
+    /** JSON labelled with another charset, or two content types: which one a reader believes must not matter. */
+    private static List<Hostile> charsets() {
+        List<Hostile> c = new ArrayList<>();
+        String[][] posts = {{"deposit", DEPOSIT, deposit("100", "\"ref-1\"")}, {"create", "/v1/rains", createBody("roomId", "\"" + ROOM + "\"")},
+            {"grab", "/v1/rains/{running}/grab", "{\"roomId\": \"" + ROOM + "\"}"}};
+        Who[] who = {Who.ADMIN, Who.OWNER, Who.VIEWER};
+        for (int i = 0; i < posts.length; i++) {
+            for (String type : List.of("application/json; charset=utf-16", "application/json;charset=ISO-8859-1",
+                "application/json; charset=", "application/json, text/plain")) {
+                c.add(new Hostile(posts[i][0] + " sent as " + type, "POST", posts[i][1], who[i], type,
+                    posts[i][2].getBytes(StandardCharsets.UTF_8), false, 415, "UNSUPPORTED_MEDIA_TYPE", null));
+            }
+        }
+        return c;
+    }
+
+    private static Hostile forbidden(String name, String method, String path, Who who, String json, String code) {
+        return new Hostile(name, method, path, who, json == null ? null : JSON,
+            json == null ? null : json.getBytes(StandardCharsets.UTF_8), false, 403, code, null);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // building blocks of the table
     // ---------------------------------------------------------------------------------------------
@@ -451,7 +551,10 @@ class HostileInputIT {
 
     private HttpRequest.Builder request(Hostile c) {
         String path = c.path().replace("{waiting}", waiting).replace("{prepared}", prepared).replace("{running}", running);
-        HttpRequest.Builder builder = system.client.request(path, c.who() == Who.NOBODY ? null : tokens.get(c.who()));
+        HttpRequest.Builder builder = system.client.request(path, tokens.get(c.who()));
+        if (c.who() == Who.BASIC) {
+            builder.header("Authorization", "Basic aG9zdGlsZS1hZG1pbjphZG1pbg==");
+        }
         if (c.contentType() != null) {
             builder.header("Content-Type", c.contentType());
         }

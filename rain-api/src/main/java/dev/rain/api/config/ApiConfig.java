@@ -1,7 +1,6 @@
 package dev.rain.api.config;
 
 import dev.rain.common.ledger.PgConfig;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,8 +10,10 @@ import java.util.regex.Pattern;
  * Everything the API needs, read once from the environment and validated at start-up, then passed
  * into constructors. No handler reads the environment.
  *
- * @param jwtSecret    HS256 secret; in demo mode a generated one when none is set
+ * @param jwt          how bearer tokens are verified (HS256 secret or RS256 public key); in demo mode a
+ *                     generated HS256 secret when none is set
  * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens
+ * @param httpTimeouts when idle and slow connections are closed
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
  * @param redisClusterNodes seed masters of a Redis Cluster; empty for a single Redis at {@code redisUrl}
@@ -27,7 +28,7 @@ public record ApiConfig(
     String kafkaBootstrap,
     String settlementTopic,
     PgConfig postgres,
-    String jwtSecret,
+    JwtConfig jwt,
     boolean demoMode,
     RainLimits limits,
     RateLimitConfig rateLimits,
@@ -35,9 +36,9 @@ public record ApiConfig(
     int maxShards,
     String instanceId,
     long outboxStaleMillis,
-    long finisherIntervalMillis) {
+    long finisherIntervalMillis,
+    HttpTimeouts httpTimeouts) {
 
-    public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|unix)://\\S+");
     private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*");
     /** Kafka's legal topic names. */
@@ -48,22 +49,15 @@ public record ApiConfig(
 
     public ApiConfig {
         redisClusterNodes = List.copyOf(redisClusterNodes);
-        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new ConfigException("RAIN_JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes");
+        if (jwt == null || httpTimeouts == null) {
+            throw new ConfigException("the token and HTTP timeout settings are required");
         }
     }
 
     public static ApiConfig fromEnv(Map<String, String> environment) {
         Env env = new Env(environment);
         boolean demo = env.flag("RAIN_DEMO_MODE", false);
-        String secret = env.string("RAIN_JWT_SECRET", null);
-        if (secret == null && demo) {
-            secret = "demo-" + UUID.randomUUID() + UUID.randomUUID();
-        }
-        if (secret == null) {
-            throw new ConfigException("RAIN_JWT_SECRET is required (at least " + MIN_SECRET_BYTES
-                + " bytes); set RAIN_DEMO_MODE=true to try the service locally with a generated one");
-        }
+        JwtConfig jwt = JwtConfig.fromEnv(env, demo);
         RainLimits defaults = RainLimits.defaults();
         RainLimits limits = new RainLimits(
             env.integer("RAIN_MAX_TOTAL_COUNT", defaults.maxTotalCount(), 1, 10_000_000),
@@ -96,7 +90,7 @@ public record ApiConfig(
                 env.string("RAIN_PG_USER", "rain"),
                 env.string("RAIN_PG_PASSWORD", "rain"),
                 env.integer("RAIN_PG_POOL_SIZE", 8, 1, 200)),
-            secret,
+            jwt,
             demo,
             limits,
             RateLimitConfig.fromEnv(env),
@@ -105,7 +99,8 @@ public record ApiConfig(
             env.matching("RAIN_INSTANCE_ID", "api-" + UUID.randomUUID().toString().substring(0, 8), INSTANCE_ID,
                 "1 to 64 characters of A-Z a-z 0-9 . _ -"),
             env.number("RAIN_OUTBOX_STALE_MS", 3_000, 100, 600_000),
-            env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000));
+            env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000),
+            HttpTimeouts.fromEnv(env));
     }
 
     /** A default above its bound would make every create that leans on it fail; refuse it at start-up. */
@@ -118,7 +113,7 @@ public record ApiConfig(
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
-            settlementTopic, postgres, jwtSecret, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
-            outboxStaleMillis, finisherIntervalMillis);
+            settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
+            outboxStaleMillis, finisherIntervalMillis, httpTimeouts);
     }
 }

@@ -10,6 +10,7 @@ import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,14 +62,18 @@ final class GrabRoute {
         Caller caller = Authenticator.require(ctx, Caller.VIEWER);
         Responses.requireJsonBody(ctx, true);
         String code = RainRoutes.code(ctx);
-        String roomId = JsonBody.parse(ctx.body().buffer(), FIELDS)
-            .requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        String roomId = grabRequest(ctx.body().buffer());
         // Charged before the rain is looked up: every tap counts, refused or not.
         return limiter.grab(ctx, code, caller.userId())
             .compose(allowed -> cache.get(code))
             .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
                 new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId()))
             .compose(GrabRoute::answer);
+    }
+
+    /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */
+    static String grabRequest(Buffer raw) {
+        return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
     }
 
     private static RainRecord inRoom(RainRecord rain, String roomId) {

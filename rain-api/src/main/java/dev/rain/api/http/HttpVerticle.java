@@ -1,5 +1,6 @@
 package dev.rain.api.http;
 
+import dev.rain.api.config.HttpTimeouts;
 import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,20 +20,23 @@ public final class HttpVerticle extends VerticleBase {
 
     /** The contract's body limit. */
     static final long MAX_BODY_BYTES = 16 * 1024;
+    private static final String ROOM_EVENTS = "/v1/rooms/:roomId/events";
     private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final String host;
     private final int port;
+    private final HttpTimeouts timeouts;
     private final Authenticator authenticator;
     private final RequestLimiter limiter;
     private final Consumer<Router> publicRoutes;
     private final Consumer<Router> v1Routes;
     private HttpServer server;
 
-    public HttpVerticle(String host, int port, Authenticator authenticator, RequestLimiter limiter,
+    public HttpVerticle(String host, int port, HttpTimeouts timeouts, Authenticator authenticator, RequestLimiter limiter,
                         Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
         this.host = host;
         this.port = port;
+        this.timeouts = timeouts;
         this.authenticator = authenticator;
         this.limiter = limiter;
         this.publicRoutes = publicRoutes;
@@ -42,10 +46,22 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = router(vertx, authenticator, limiter, publicRoutes, v1Routes);
+        RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
+        // Ahead of every route (order -1): once any answer is sent, the next request's deadline starts.
+        router.route().order(-1).handler(deadline::rearmAfterAnswer);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
             // Idle or stalled clients must not hold sockets forever.
-            .setIdleTimeout(60));
-        return server.requestHandler(router).listen();
+            .setIdleTimeout(timeouts.idleSeconds())
+            // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
+            // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
+            .setHttp2ClearTextEnabled(false));
+        return server
+            .connectionHandler(deadline::watch)
+            .requestHandler(request -> {
+                deadline.track(request);
+                router.handle(request);
+            })
+            .listen();
     }
 
     /** The router every instance serves; public so that a test can compare it with the OpenAPI document. */
@@ -55,6 +71,17 @@ public final class HttpVerticle extends VerticleBase {
         // First of all: every answer, problems included, carries its request id, and is logged once.
         router.route().handler(RequestIds::assign);
         router.route().handler(RequestLog::onEnd);
+        // The room WebSocket is a public route (its token may be in the query), so the /v1 chain below
+        // never sees it: opening sockets must still cost an address its budget like any other /v1 request.
+        // GET of that path only: a request with a body must meet the BodyHandler first. Paused while Redis
+        // answers, or the request would end meanwhile and could no longer be upgraded (the upgrade resumes it).
+        router.get(ROOM_EVENTS).handler(ctx -> {
+            ctx.request().pause();
+            // Not upgraded (refused, or not a WebSocket request): the rest of the request must still be read,
+            // or the connection would wait for it forever.
+            ctx.addEndHandler(answered -> ctx.request().resume());
+            limiter.perIp(ctx);
+        });
         publicRoutes.accept(router);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Before authentication: a flood of bad tokens from one address is limited like any other.

@@ -2,6 +2,7 @@ package dev.rain.api.http;
 
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -18,6 +19,11 @@ public final class Problems {
 
     public static void handle(RoutingContext ctx) {
         Throwable failure = ctx.failure();
+        if (failure instanceof HttpClosedException) {
+            // The client went away, or the request deadline cut a slow one off: nobody to answer, nothing broke.
+            LOG.debug("connection closed during {} {}", ctx.request().method(), ctx.normalizedPath());
+            return;
+        }
         if (failure instanceof RainException rain) {
             send(ctx, rain.code(), rain.detail(), rain instanceof FieldException field ? field.field() : null);
             return;

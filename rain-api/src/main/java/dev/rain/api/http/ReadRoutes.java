@@ -58,7 +58,7 @@ final class ReadRoutes {
         return new JsonObject().put("records", array).put("next", next);
     }
 
-    private static String encode(long seq) {
+    static String encode(long seq) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -66,7 +66,7 @@ final class ReadRoutes {
      * A cursor is exactly what {@link #encode} makes: the URL-safe alphabet without padding, over ASCII
      * digits. Anything else (padding, {@code +5}, leading garbage the decoder would forgive) is refused.
      */
-    private static long cursor(String raw) {
+    static long cursor(String raw) {
         if (raw == null) {
             return 0;
         }

@@ -33,11 +33,31 @@ final class Responses {
         if (!present && !required) {
             return;
         }
-        String type = ctx.request().getHeader("Content-Type");
-        String media = type == null ? "" : type.split(";", 2)[0].trim();
-        if (!media.equalsIgnoreCase("application/json")) {
-            throw new RainException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+        List<String> types = ctx.request().headers().getAll("Content-Type");
+        if (types.size() != 1 || !isUtf8Json(types.get(0))) {
+            throw new RainException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json (UTF-8)");
         }
+    }
+
+    /**
+     * {@code application/json}, with no charset or UTF-8. A body labelled UTF-16 would be read as UTF-8
+     * here and as UTF-16 by whoever trusts the label (a proxy, a log reader): refused rather than guessed.
+     */
+    static boolean isUtf8Json(String contentType) {
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].trim().equalsIgnoreCase("charset")) {
+                String charset = parameter.length < 2 ? "" : parameter[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -45,7 +65,11 @@ final class Responses {
      * digits, so two different strings would mean the same page and logs would not say what was asked.
      */
     static int limit(RoutingContext ctx, int fallback, int max) {
-        String raw = singleQueryParam(ctx, "limit");
+        return limit(singleQueryParam(ctx, "limit"), fallback, max);
+    }
+
+    /** The {@code limit} query parameter's value (null: absent) read strictly. Fuzzed. */
+    static int limit(String raw, int fallback, int max) {
         if (raw == null) {
             return fallback;
         }

@@ -29,7 +29,8 @@ class ApiConfigTest {
     @DisplayName("demo mode generates a secret when none is set")
     void demoModeGeneratesASecret() {
         ApiConfig config = ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true"));
-        assertTrue(config.jwtSecret().length() >= 32);
+        assertTrue(config.jwt().secret().length() >= 32);
+        assertTrue(config.jwt().generated());
     }
 
     @Test

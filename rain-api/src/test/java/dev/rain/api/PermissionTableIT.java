@@ -1,0 +1,234 @@
+package dev.rain.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every cell of the role and ownership table, allowed and refused, against a real API. A refused call must
+ * change nothing (ledger, rain status, packets in Redis); an allowed one must do what it says.
+ *
+ * <pre>
+ *                       nobody  viewer  owner  other anchor   admin
+ * create                401     403     201    201            403
+ * prepare, start, close 401     403     200    403 NOT_OWNER  200
+ * reconciliation        401     403     200    403 NOT_OWNER  200
+ * deposit               401     403     403    403            201
+ * grab                  401     200     403    403            403
+ * detail, records, me   401     200     200    200            200
+ * room WebSocket        401     101     101    101            101
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PermissionTableIT {
+
+    enum Actor { NOBODY, VIEWER, OWNER, OTHER_ANCHOR, ADMIN }
+
+    enum Operation { CREATE, PREPARE, START, CLOSE, RECONCILIATION, DEPOSIT, GRAB, DETAIL, RECORDS, WALLET, ROOM_EVENTS }
+
+    record Cell(Operation operation, Actor actor, int status, String code) {
+        @Override
+        public String toString() {
+            return operation + " by " + actor + " -> " + status + (code == null ? "" : " " + code);
+        }
+    }
+
+    private static final String ROOM = "room-perm";
+    private final Map<Actor, String> users = new EnumMap<>(Actor.class);
+    private final Map<Actor, String> tokens = new EnumMap<>(Actor.class);
+    private ApiHarness system;
+    private String running;
+
+    @BeforeAll
+    void start() throws Exception {
+        system = new ApiHarness("permissions");
+        users.put(Actor.VIEWER, "perm-viewer");
+        users.put(Actor.OWNER, "perm-owner");
+        users.put(Actor.OTHER_ANCHOR, "perm-other");
+        users.put(Actor.ADMIN, "perm-admin");
+        tokens.put(Actor.VIEWER, system.token("perm-viewer", "viewer"));
+        tokens.put(Actor.OWNER, system.token("perm-owner", "anchor"));
+        tokens.put(Actor.OTHER_ANCHOR, system.token("perm-other", "anchor"));
+        tokens.put(Actor.ADMIN, system.token("perm-admin", "admin"));
+        // Everyone has money: a refused create is refused for its role, not for want of funds.
+        for (String user : users.values()) {
+            system.deposit(user, 100_000_000L);
+        }
+        running = rainIn("RUNNING");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    static Stream<Cell> table() {
+        List<Cell> cells = new ArrayList<>();
+        row(cells, Operation.CREATE, 403, "FORBIDDEN", 201, 201, 403, "FORBIDDEN");
+        for (Operation steer : List.of(Operation.PREPARE, Operation.START, Operation.CLOSE, Operation.RECONCILIATION)) {
+            row(cells, steer, 403, "FORBIDDEN", 200, 403, "NOT_OWNER", 200);
+        }
+        row(cells, Operation.DEPOSIT, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN", 201);
+        row(cells, Operation.GRAB, 200, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN");
+        for (Operation read : List.of(Operation.DETAIL, Operation.RECORDS, Operation.WALLET)) {
+            row(cells, read, 200, 200, 200, 200);
+        }
+        row(cells, Operation.ROOM_EVENTS, 101, 101, 101, 101);
+        return cells.stream();
+    }
+
+    /** One row: nobody always gets 401; then viewer, owner, other anchor, admin, each a status and its code if refused. */
+    private static void row(List<Cell> cells, Operation operation, Object... answers) {
+        cells.add(new Cell(operation, Actor.NOBODY, 401, operation == Operation.ROOM_EVENTS ? null : "UNAUTHORIZED"));
+        int i = 0;
+        for (Actor actor : List.of(Actor.VIEWER, Actor.OWNER, Actor.OTHER_ANCHOR, Actor.ADMIN)) {
+            int status = (Integer) answers[i++];
+            String code = null;
+            if (status >= 400) {
+                code = (String) answers[i++];
+            }
+            cells.add(new Cell(operation, actor, status, code));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    @DisplayName("each role and owner gets what the table says, and a refusal changes nothing")
+    void cell(Cell cell) throws Exception {
+        String code = switch (cell.operation()) {
+            case PREPARE -> rainIn("WAIT_PREPARE");
+            case START -> rainIn("PREPARED");
+            case CLOSE -> rainIn("RUNNING");
+            case CREATE, DEPOSIT, WALLET, ROOM_EVENTS -> null;
+            default -> running;
+        };
+        String statusBefore = code == null ? null : status(code);
+        String ledgerBefore = system.ledgerFingerprint();
+        long packetsBefore = code == null ? 0 : system.packetsInRedis(code, 1);
+
+        if (cell.operation() == Operation.ROOM_EVENTS) {
+            assertEquals(cell.status(), upgrade(tokens.get(cell.actor())));
+            return;
+        }
+        ApiClient.Answer answer = call(cell.operation(), tokens.get(cell.actor()), code);
+
+        assertEquals(cell.status(), answer.status(), answer.raw());
+        if (cell.code() != null) {
+            assertEquals("application/problem+json", answer.contentType(), answer.raw());
+            assertEquals(cell.code(), answer.code(), answer.raw());
+            assertEquals(ledgerBefore, system.ledgerFingerprint(), "a refusal changed the ledger");
+            if (code != null) {
+                assertEquals(statusBefore, status(code), "a refusal moved the rain");
+                assertEquals(packetsBefore, system.packetsInRedis(code, 1), "a refusal moved packets");
+            }
+            return;
+        }
+        assertAllowedEffect(cell, answer, code);
+    }
+
+    private void assertAllowedEffect(Cell cell, ApiClient.Answer answer, String code) throws Exception {
+        JsonObject body = answer.body();
+        assertNotNull(body, answer.raw());
+        switch (cell.operation()) {
+            case CREATE -> {
+                assertEquals("WAIT_PREPARE", body.getString("status"));
+                assertEquals(users.get(cell.actor()), body.getString("anchorId"), "the creator is the rain's anchor");
+            }
+            case PREPARE -> assertEquals("PREPARED", body.getString("status"));
+            case START -> assertEquals("RUNNING", body.getString("status"));
+            case CLOSE -> system.awaitStatus(code, "FINISHED");
+            case RECONCILIATION -> assertEquals(10_000L, body.getLong("funded"));
+            case DEPOSIT -> assertEquals("perm-target", body.getString("userId"));
+            case GRAB -> {
+                assertEquals("WON", body.getString("outcome"), answer.raw());
+                awaitSettled(code, 1);
+            }
+            case DETAIL -> assertEquals(code, body.getString("configCode"));
+            case RECORDS -> assertNotNull(body.getJsonArray("records"));
+            case WALLET -> assertEquals(users.get(cell.actor()), body.getString("userId"), "one's own wallet");
+            default -> throw new AssertionError(cell);
+        }
+    }
+
+    private ApiClient.Answer call(Operation operation, String token, String code) {
+        return switch (operation) {
+            case CREATE -> system.client.post("/v1/rains", token, rainBody());
+            case PREPARE, START, CLOSE -> system.client.post("/v1/rains/" + code + "/" + operation.name().toLowerCase(), token, null);
+            case RECONCILIATION -> system.client.get("/v1/rains/" + code + "/reconciliation", token);
+            case DEPOSIT -> system.client.post("/v1/wallets/perm-target/deposits", token,
+                new JsonObject().put("amount", 700).put("reference", "perm-" + UUID.randomUUID()));
+            case GRAB -> system.client.post("/v1/rains/" + code + "/grab", token, new JsonObject().put("roomId", ROOM));
+            case DETAIL -> system.client.get("/v1/rains/" + code, token);
+            case RECORDS -> system.client.get("/v1/rains/" + code + "/records", token);
+            case WALLET -> system.client.get("/v1/wallets/me", token);
+            default -> throw new AssertionError(operation);
+        };
+    }
+
+    /** The status of the room WebSocket's handshake with this token (none: no token at all). */
+    private int upgrade(String token) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", system.api().config().httpPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/rooms/" + ROOM + "/events HTTP/1.1\r\nHost: rain\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+    }
+
+    /** A fresh rain of the owner's, brought to {@code status}. */
+    private String rainIn(String status) {
+        ApiClient.Answer created = system.client.post("/v1/rains", tokens.get(Actor.OWNER), rainBody());
+        assertEquals(201, created.status(), created.raw());
+        String code = created.body().getString("configCode");
+        if (!status.equals("WAIT_PREPARE")) {
+            assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", tokens.get(Actor.OWNER), null).status());
+        }
+        if (status.equals("RUNNING")) {
+            assertEquals(200, system.client.post("/v1/rains/" + code + "/start", tokens.get(Actor.OWNER), null).status());
+        }
+        return code;
+    }
+
+    /** A won packet is credited asynchronously: wait, so that later cells compare a settled ledger. */
+    private void awaitSettled(String code, long count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (system.client.get("/v1/rains/" + code, tokens.get(Actor.ADMIN)).body().getLong("settledCount") >= count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the grab of " + code + " was never settled");
+    }
+
+    private String status(String code) {
+        return system.client.get("/v1/rains/" + code, tokens.get(Actor.ADMIN)).body().getString("status");
+    }
+
+    private static JsonObject rainBody() {
+        return new JsonObject().put("roomId", ROOM).put("totalAmount", 10_000).put("totalCount", 10)
+            .put("countdownSeconds", 0).put("durationSeconds", 3600);
+    }
+}
