@@ -15,6 +15,7 @@ import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
+import dev.rain.api.redis.RedisClients;
 import dev.rain.api.redis.RoomPublisher;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.api.ws.RoomEventsRoute;
@@ -27,7 +28,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +71,7 @@ public final class RainApi {
         this.config = config;
         this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
         this.blocking = new Blocking(vertx, database, config.postgres().poolSize());
-        this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl())
-            .setMaxPoolSize(config.redisPoolSize())
-            // A burst of taps queues here briefly rather than failing.
-            .setMaxPoolWaiting(10_000)
-            .setMaxWaitingHandlers(100_000));
+        this.redis = RedisClients.commands(vertx, config);
         this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
         this.authenticator = new Authenticator(vertx, config.jwt());
         RainCache cache = new RainCache(blocking);
@@ -88,7 +84,7 @@ public final class RainApi {
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
         this.grabs = new GrabService(redis, relay, emptyShards, finisher);
-        this.roomHub = new RoomHub(vertx, Redis.createClient(vertx, config.redisUrl()), HEARTBEAT_MILLIS);
+        this.roomHub = new RoomHub(vertx, RedisClients.subscriber(vertx, config), HEARTBEAT_MILLIS);
         this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);

@@ -1,6 +1,7 @@
 package dev.rain.api;
 
 import dev.rain.api.config.ApiConfig;
+import dev.rain.api.redis.RedisClients;
 import dev.rain.common.ledger.Database;
 import dev.rain.common.ledger.PgConfig;
 import dev.rain.common.testing.RealServices;
@@ -63,7 +64,8 @@ public final class ApiHarness implements AutoCloseable {
         this.ledger = Database.connect(postgres, "it-ledger");
         this.consumer = SettlementProcess.start(environment(), "rain-settlement-it-" + purpose);
         this.client = new ApiClient(api.config().httpPort());
-        this.redis = Redis.createClient(testVertx, environment().get("RAIN_REDIS_URL"));
+        // Built like the API's own, so on Redis Cluster it routes each key to its master too.
+        this.redis = RedisClients.commands(testVertx, config(0, "it-test-client"));
     }
 
     public ApiConfig config(int port, String instanceId) {
@@ -199,6 +201,11 @@ public final class ApiHarness implements AutoCloseable {
             }
             return out.toString();
         });
+    }
+
+    /** The consumer the harness started, in group {@code rain-settlement-it-<purpose>}. */
+    public SettlementProcess consumer() {
+        return consumer;
     }
 
     public SettlementProcess startConsumer(String group) throws Exception {

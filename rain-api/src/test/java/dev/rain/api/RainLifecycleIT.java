@@ -30,12 +30,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RainLifecycleIT {
 
-    private ApiHarness system;
+    ApiHarness system;
     private final AtomicInteger anchors = new AtomicInteger();
 
     @BeforeAll
     void start() throws Exception {
-        system = new ApiHarness("lifecycle");
+        system = startSystem();
+    }
+
+    /** The system under test; {@link RainLifecycleOnClusterIT} runs the same tests on Redis Cluster. */
+    ApiHarness startSystem() throws Exception {
+        return new ApiHarness("lifecycle");
+    }
+
+    /** Called once a rain's packets are loaded, before it starts: where subclasses look at Redis. */
+    void afterPrepare(String code) throws Exception {
     }
 
     @AfterAll
@@ -187,11 +196,12 @@ class RainLifecycleIT {
         return created.body().getString("configCode");
     }
 
-    private void prepareAndStart(String anchor, String code) {
+    private void prepareAndStart(String anchor, String code) throws Exception {
         String token = system.token(anchor, "anchor");
         ApiClient.Answer prepared = system.client.post("/v1/rains/" + code + "/prepare", token, null);
         assertEquals(200, prepared.status(), prepared.raw());
         assertEquals("PREPARED", prepared.body().getString("status"));
+        afterPrepare(code);
         ApiClient.Answer started = system.client.post("/v1/rains/" + code + "/start", token, null);
         assertEquals(200, started.status(), started.raw());
         assertEquals("RUNNING", started.body().getString("status"));

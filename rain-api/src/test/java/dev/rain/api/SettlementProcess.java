@@ -30,6 +30,15 @@ final class SettlementProcess implements AutoCloseable {
         return new SettlementProcess(SettlementService.start(config), config);
     }
 
+    String group() {
+        return config.group();
+    }
+
+    /** Its loop's counters: batches committed, records applied, partitions assigned. */
+    SettlementMetrics metrics() {
+        return service.loop().metrics();
+    }
+
     /** Waits until this consumer's group has committed up to the end of every partition of {@code topic}. */
     void awaitCaughtUp(String topic, long timeoutMillis) throws Exception {
         Properties props = new Properties();
@@ -52,11 +61,6 @@ final class SettlementProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("consumer group " + config.group() + " did not catch up with " + topic);
-    }
-
-    /** The running loop's counters: applied, duplicates, lag, assigned partitions. */
-    SettlementMetrics metrics() {
-        return service.loop().metrics();
     }
 
     @Override

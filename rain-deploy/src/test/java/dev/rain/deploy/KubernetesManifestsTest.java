@@ -205,7 +205,7 @@ class KubernetesManifestsTest {
         Map<String, String> asShipped = environments.resolve(api, Pods.container(api, "api"));
         ConfigException refused = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(asShipped));
         assertTrue(refused.getMessage().contains("RAIN_JWT_SECRET"), refused.getMessage());
-        assertTrue(ApiConfig.fromEnv(deployedApiEnvironment()).jwtSecret().equals(DEPLOYED_SECRET));
+        assertTrue(ApiConfig.fromEnv(deployedApiEnvironment()).jwt().secret().equals(DEPLOYED_SECRET));
     }
 
     @Test

@@ -12,12 +12,6 @@ final class ServiceVariables {
     /** Read by the JVM itself, not by the service's configuration. */
     static final Set<String> JVM = Set.of("JAVA_TOOL_OPTIONS");
 
-    /**
-     * Names the Redis Cluster work of issue 7 adds to ApiConfig on its own branch. Until that is merged the
-     * API on this branch does not read it; once it does, this entry is redundant and can go.
-     */
-    static final Set<String> API_PENDING = Set.of("RAIN_REDIS_CLUSTER_NODES");
-
     private ServiceVariables() {
     }
 
@@ -27,7 +21,6 @@ final class ServiceVariables {
         ApiConfig.fromEnv(recording);
         Set<String> known = new HashSet<>(recording.asked());
         known.addAll(JVM);
-        known.addAll(API_PENDING);
         return known;
     }
 

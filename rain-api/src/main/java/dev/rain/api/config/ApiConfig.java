@@ -1,6 +1,7 @@
 package dev.rain.api.config;
 
 import dev.rain.common.ledger.PgConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  * @param httpTimeouts when idle and slow connections are closed
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
+ * @param redisClusterNodes seed masters of a Redis Cluster; empty for a single Redis at {@code redisUrl}
  */
 public record ApiConfig(
     String httpHost,
@@ -22,6 +24,7 @@ public record ApiConfig(
     int httpInstances,
     String redisUrl,
     int redisPoolSize,
+    List<String> redisClusterNodes,
     String kafkaBootstrap,
     String settlementTopic,
     PgConfig postgres,
@@ -45,6 +48,7 @@ public record ApiConfig(
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ApiConfig {
+        redisClusterNodes = List.copyOf(redisClusterNodes);
         if (jwt == null || httpTimeouts == null) {
             throw new ConfigException("the token and HTTP timeout settings are required");
         }
@@ -77,6 +81,7 @@ public record ApiConfig(
             env.integer("RAIN_HTTP_INSTANCES", cores, 1, 64),
             env.matching("RAIN_REDIS_URL", "redis://127.0.0.1:6379", REDIS_URL, "a redis://, rediss:// or unix:// URL"),
             env.integer("RAIN_REDIS_POOL_SIZE", 16, 1, 1024),
+            RedisClusterNodes.fromEnv(env),
             env.matching("RAIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092", BOOTSTRAP, "host:port[,host:port...]"),
             env.matching("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name"),
             new PgConfig(
@@ -107,8 +112,8 @@ public record ApiConfig(
 
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
-        return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, kafkaBootstrap, settlementTopic,
-            postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id, outboxStaleMillis,
-            finisherIntervalMillis, httpTimeouts);
+        return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
+            settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
+            outboxStaleMillis, finisherIntervalMillis, httpTimeouts);
     }
 }

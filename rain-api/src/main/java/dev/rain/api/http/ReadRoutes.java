@@ -13,15 +13,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Settled records (cursor paging) and reconciliation of one rain. */
 final class ReadRoutes {
-
-    /** Anomaly reasons whose packet was not credited to anyone: their money is still in the escrow. */
-    private static final Set<String> REFUSED = Set.of("OVER_USER_LIMIT", "ESCROW_EXHAUSTED", "RAIN_FINISHED",
-        "UNKNOWN_RAIN");
 
     /** Base64url of at most 18 digits is at most 24 characters; a length of 4k+1 is never valid base64. */
     private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{2,24}");
@@ -105,16 +100,13 @@ final class ReadRoutes {
      */
     static JsonObject reconcile(RainRecord rain, RainDetail detail, ReadSql.LedgerFigures figures) {
         JsonArray anomalies = new JsonArray();
-        long refusedAmount = 0;
         for (ReadSql.Anomaly a : figures.anomalies()) {
             anomalies.add(new JsonObject().put("kind", a.reason()).put("packetId", a.packetId())
                 .put("userId", a.userId()).put("amount", a.amount()).put("grabbedAt", a.occurredAt().toString())
                 .put("detail", a.detail()));
-            if (REFUSED.contains(a.reason())) {
-                refusedAmount += a.amount();
-            }
         }
-        long inFlight = Math.max(0, detail.grabbedAmount() - figures.credited() - refusedAmount);
+        // From the ledger's totals, not from the listed anomalies: the list is bounded, the money is not.
+        long inFlight = Math.max(0, detail.grabbedAmount() - figures.credited() - figures.refusedAmount());
         boolean finished = rain.status() == RainStatus.FINISHED;
         if (figures.funded() != figures.credited() + figures.refunded() + figures.escrowBalance()) {
             anomalies.add(new JsonObject().put("kind", "JOURNAL_MISMATCH").put("detail", "funded " + figures.funded()
@@ -142,6 +134,7 @@ final class ReadRoutes {
             .put("refunded", figures.refunded())
             .put("inFlight", inFlight)
             .put("escrowBalance", figures.escrowBalance())
+            .put("anomalyCount", figures.anomalyCount() + anomalies.size() - figures.anomalies().size())
             .put("anomalies", anomalies)
             .put("balanced", anomalies.isEmpty() && (!finished || inFlight == 0));
     }

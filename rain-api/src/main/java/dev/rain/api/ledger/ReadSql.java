@@ -19,10 +19,18 @@ public final class ReadSql {
                           String detail) {
     }
 
-    /** What the ledger itself says a rain moved, summed from the journal rather than from counters. */
+    /**
+     * What the ledger itself says a rain moved, summed from the journal rather than from counters.
+     *
+     * @param anomalyCount  every claim the ledger refused, however many {@code anomalies} lists
+     * @param refusedAmount what the refused claims whose packet nobody got add up to: that money is still in the escrow
+     */
     public record LedgerFigures(long funded, long credited, long creditedCount, long refunded, long escrowBalance,
-                                List<Anomaly> anomalies) {
+                                long anomalyCount, long refusedAmount, List<Anomaly> anomalies) {
     }
+
+    /** The most refused claims one reconciliation lists; the totals always count them all. */
+    public static final int ANOMALY_LIST_LIMIT = 10_000;
 
     private static final String RECORDS = """
         SELECT seq, biz_id, user_id, amount, occurred_at FROM transfers
@@ -37,7 +45,12 @@ public final class ReadSql {
     private static final String ESCROW = "SELECT balance FROM accounts WHERE account_id = ?";
     private static final String ANOMALIES = """
         SELECT packet_id, user_id, amount, occurred_at, reason, detail FROM claim_anomalies
-        WHERE config_code = ? ORDER BY id LIMIT 1000""";
+        WHERE config_code = ? ORDER BY id LIMIT """ + ANOMALY_LIST_LIMIT;
+    /** The reasons whose packet was credited to nobody (see the consumer's AnomalyReason.packetLeftUncredited). */
+    private static final String ANOMALY_TOTALS = """
+        SELECT count(*), coalesce(sum(amount) FILTER (
+                   WHERE reason IN ('OVER_USER_LIMIT', 'ESCROW_EXHAUSTED', 'RAIN_FINISHED', 'UNKNOWN_RAIN')), 0)
+        FROM claim_anomalies WHERE config_code = ?""";
 
     private ReadSql() {
     }
@@ -82,6 +95,16 @@ public final class ReadSql {
                 escrow = rs.next() ? rs.getLong(1) : 0;
             }
         }
+        long anomalyCount;
+        long refusedAmount;
+        try (PreparedStatement totals = c.prepareStatement(ANOMALY_TOTALS)) {
+            totals.setString(1, configCode);
+            try (ResultSet rs = totals.executeQuery()) {
+                rs.next();
+                anomalyCount = rs.getLong(1);
+                refusedAmount = rs.getLong(2);
+            }
+        }
         List<Anomaly> anomalies = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement(ANOMALIES)) {
             select.setString(1, configCode);
@@ -92,6 +115,7 @@ public final class ReadSql {
                 }
             }
         }
-        return new LedgerFigures(funded, credited, creditedCount, refunded, escrow, anomalies);
+        return new LedgerFigures(funded, credited, creditedCount, refunded, escrow, anomalyCount, refusedAmount,
+            anomalies);
     }
 }

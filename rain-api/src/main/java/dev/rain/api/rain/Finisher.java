@@ -108,7 +108,9 @@ public final class Finisher {
 
     private Future<Void> step(RainRecord rain) {
         if (rain.status() == RainStatus.FINISHED) {
-            return announceAndRelease(rain);
+            // Under the lease too: otherwise another instance's tick, seeing FINISHED before the end is
+            // marked published, tells the room RAIN_END a second time.
+            return lease(rain).compose(held -> held ? announceAndRelease(rain) : Future.succeededFuture());
         }
         if (rain.status() != RainStatus.RUNNING) {
             return Future.succeededFuture();

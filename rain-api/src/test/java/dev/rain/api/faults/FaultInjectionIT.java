@@ -217,9 +217,10 @@ class FaultInjectionIT {
         }, false, burst -> code[0] = burst.code());
         List<String> failures = new ArrayList<>(verdict.failures());
         try (Connection c = lab.connect()) {
-            long late = MoneyAudit.sum(c, """
-                SELECT count(*) FROM transfers g JOIN transfers r ON r.config_code = g.config_code AND r.kind = 'REFUND'
-                WHERE g.config_code = ? AND g.kind = 'GRAB' AND g.seq > r.seq""", code[0]);
+            // The refund row by its key, then the rain's grabs after it by the (config_code, seq) index.
+            long refundSeq = MoneyAudit.sum(c, "SELECT seq FROM transfers WHERE biz_id = ?", code[0] + ":refund");
+            long late = MoneyAudit.sum(c, "SELECT count(*) FROM transfers WHERE config_code = ? AND kind = 'GRAB' AND seq > ?",
+                code[0], refundSeq);
             if (late > 0) {
                 failures.add(late + " grabs were credited after the refund");
             }

@@ -99,10 +99,13 @@ final class MoneyAudit {
         check(report.getLong("refunded") == refunded, "reconciliation refunded " + report.getLong("refunded") + " != ledger " + refunded);
         check(report.getLong("inFlight") == 0, "reconciliation still sees " + report.getLong("inFlight") + " in flight");
         JsonArray reported = report.getJsonArray("anomalies");
-        long claimAnomalies = reported.stream().map(JsonObject.class::cast).filter(a -> a.getString("packetId") != null).count();
-        check(claimAnomalies == anomalies, "reconciliation lists " + claimAnomalies + " refused claims, the ledger " + anomalies);
+        long listedClaims = reported.stream().map(JsonObject.class::cast).filter(a -> a.getString("packetId") != null).count();
+        long others = reported.size() - listedClaims;
+        long claimAnomalies = report.getLong("anomalyCount") - others;
+        check(claimAnomalies == anomalies, "reconciliation counts " + claimAnomalies + " refused claims, the ledger " + anomalies);
+        check(listedClaims == Math.min(anomalies, dev.rain.api.ledger.ReadSql.ANOMALY_LIST_LIMIT),
+            "reconciliation lists " + listedClaims + " of the ledger's " + anomalies + " refused claims");
         check(redisMayLose || report.getBoolean("balanced"), "reconciliation says unbalanced: " + report.encode());
-        long others = reported.size() - claimAnomalies;
         check(others == 0, "reconciliation found journal or counter mismatches: " + reported.encode());
     }
 
