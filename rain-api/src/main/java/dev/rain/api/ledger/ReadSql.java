@@ -43,9 +43,10 @@ public final class ReadSql {
                coalesce(sum(amount) FILTER (WHERE kind = 'REFUND'), 0)
         FROM transfers WHERE config_code = ?""";
     private static final String ESCROW = "SELECT balance FROM accounts WHERE account_id = ?";
+    /** {@code \s}: a text block drops the space before its closing quotes, which made "LIMIT10000". */
     private static final String ANOMALIES = """
         SELECT packet_id, user_id, amount, occurred_at, reason, detail FROM claim_anomalies
-        WHERE config_code = ? ORDER BY id LIMIT """ + ANOMALY_LIST_LIMIT;
+        WHERE config_code = ? ORDER BY id LIMIT\s""" + ANOMALY_LIST_LIMIT;
     /** The reasons whose packet was credited to nobody (see the consumer's AnomalyReason.packetLeftUncredited). */
     private static final String ANOMALY_TOTALS = """
         SELECT count(*), coalesce(sum(amount) FILTER (
