@@ -1,5 +1,8 @@
 package dev.rain.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.redis.RedisClients;
 import dev.rain.common.ledger.Database;
@@ -183,6 +186,50 @@ public final class ApiHarness implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The rain's credited grabs in the ledger: packetId to viewer and amount. */
+    public Map<String, Won> credits(String code) throws SQLException {
+        return ledger.inTransaction(c -> {
+            Map<String, Won> credited = new HashMap<>();
+            try (var select = c.prepareStatement(
+                "SELECT biz_id, user_id, amount FROM transfers WHERE kind = 'GRAB' AND config_code = ?")) {
+                select.setString(1, code);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        credited.put(rs.getString(1), new Won(rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return credited;
+        });
+    }
+
+    /**
+     * The contract's money invariants for a finished rain, from the ledger and from the reconciliation endpoint
+     * (read with {@code anchorToken}): funded == credited + refunded, an empty escrow, no negative balance, balances
+     * that add up to the deposits, no viewer over the rain's cap, and a balanced report that agrees.
+     */
+    public void assertBooksBalanced(String code, String anchorToken) throws SQLException {
+        long funded = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='FUND' AND config_code=?", code);
+        long credited = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='GRAB' AND config_code=?", code);
+        long refunded = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='REFUND' AND config_code=?", code);
+        assertEquals(funded, credited + refunded, "funded == credited + refunded");
+        assertEquals(0L, queryLong("SELECT balance FROM accounts WHERE account_id = ?", "escrow:" + code), "escrow left");
+        assertEquals(0L, queryLong("SELECT count(*) FROM accounts WHERE balance < 0"), "negative balances");
+        assertEquals(queryLong("SELECT coalesce(sum(amount),0) FROM deposits"),
+            queryLong("SELECT coalesce(sum(balance),0) FROM accounts"), "balances sum to the deposits");
+        assertEquals(0L, queryLong("""
+            SELECT count(*) FROM (SELECT user_id FROM transfers t JOIN rains r USING (config_code)
+            WHERE t.kind = 'GRAB' AND t.config_code = ? GROUP BY user_id, r.max_grabs_per_user
+            HAVING count(*) > r.max_grabs_per_user) over_cap""", code), "viewers over the cap");
+        ApiClient.Answer report = client.get("/v1/rains/" + code + "/reconciliation", anchorToken);
+        assertEquals(200, report.status(), report.raw());
+        assertEquals(funded, report.body().getLong("funded"), "reconciliation funded");
+        assertEquals(credited, report.body().getLong("credited"), "reconciliation credited");
+        assertEquals(refunded, report.body().getLong("refunded"), "reconciliation refunded");
+        assertEquals(0L, report.body().getLong("inFlight"), "reconciliation in flight");
+        assertTrue(report.body().getBoolean("balanced"), report.raw());
     }
 
     /** A fingerprint of everything money-related, to prove a refused request changed nothing. */

@@ -11,8 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpClient;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,9 +66,6 @@ class GracefulStopIT {
         if (system != null) {
             system.close();
         }
-    }
-
-    record Won(String userId, long amount) {
     }
 
     @Test
@@ -136,10 +131,10 @@ class GracefulStopIT {
         long taken = PACKETS - system.packetsInRedis(code, SHARDS);
         assertTrue(taken < PACKETS, "the rain must not sell out under the test");
         long creditDeadline = System.currentTimeMillis() + 60_000;
-        while (credited(code).size() < taken && System.currentTimeMillis() < creditDeadline) {
+        while (system.credits(code).size() < taken && System.currentTimeMillis() < creditDeadline) {
             Thread.sleep(200);
         }
-        Map<String, Won> credited = credited(code);
+        Map<String, Won> credited = system.credits(code);
         assertEquals(taken, credited.size(), "every packet taken from Redis is credited");
         wins.forEach((packet, won) -> assertEquals(won, credited.get(packet), "WON answer for " + packet));
         assertEquals(0, outboxLength(code), "nothing reappeared in an outbox");
@@ -222,22 +217,6 @@ class GracefulStopIT {
                 .await(10, TimeUnit.SECONDS).toLong();
         }
         return total;
-    }
-
-    private Map<String, Won> credited(String code) throws Exception {
-        return system.ledger().inTransaction(c -> {
-            Map<String, Won> credited = new HashMap<>();
-            try (PreparedStatement select = c.prepareStatement(
-                "SELECT biz_id, user_id, amount FROM transfers WHERE kind = 'GRAB' AND config_code = ?")) {
-                select.setString(1, code);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        credited.put(rs.getString(1), new Won(rs.getString(2), rs.getLong(3)));
-                    }
-                }
-            }
-            return credited;
-        });
     }
 
     private static long seen(SettlementMetrics metrics) {

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,9 +49,6 @@ class RainLifecycleIT {
         if (system != null) {
             system.close();
         }
-    }
-
-    record Won(String userId, long amount) {
     }
 
     @Test
@@ -115,12 +109,12 @@ class RainLifecycleIT {
         assertEquals(0L, detail.getLong("remainingCount"));
         assertNotNull(detail.getString("soldOutAt"));
 
-        Map<String, Won> credited = creditedGrabs(code);
+        Map<String, Won> credited = system.credits(code);
         assertEquals(wins, credited, "every WON answer credited once, to its viewer, with its amount");
         JsonObject bestLuck = detail.getJsonObject("bestLuck");
         long maxWon = wins.values().stream().mapToLong(Won::amount).max().orElseThrow();
         assertEquals(maxWon, bestLuck.getLong("amount"));
-        assertBalanced(code, anchor);
+        system.assertBooksBalanced(code, system.token(anchor, "anchor"));
     }
 
     @Test
@@ -153,7 +147,7 @@ class RainLifecycleIT {
             system.token("close-viewer-late", "viewer"), new JsonObject().put("roomId", "room-close"));
         assertEquals(409, late.status());
         assertEquals("ENDED", late.code());
-        assertBalanced(code, anchor);
+        system.assertBooksBalanced(code, system.token(anchor, "anchor"));
     }
 
     @Test
@@ -177,7 +171,7 @@ class RainLifecycleIT {
         }
         assertEquals(before, system.ledgerFingerprint(), "ledger after replaying the topic from offset 0");
         assertEquals(records, system.queryLong("SELECT count(*) FROM transfers WHERE kind IN ('GRAB', 'REFUND')"));
-        assertBalanced(code, anchor);
+        system.assertBooksBalanced(code, system.token(anchor, "anchor"));
     }
 
     private String newAnchor(long deposit) {
@@ -207,42 +201,4 @@ class RainLifecycleIT {
         assertEquals("RUNNING", started.body().getString("status"));
     }
 
-    private Map<String, Won> creditedGrabs(String code) throws Exception {
-        return system.ledger().inTransaction(c -> {
-            Map<String, Won> credited = new HashMap<>();
-            try (PreparedStatement select = c.prepareStatement(
-                "SELECT biz_id, user_id, amount FROM transfers WHERE kind = 'GRAB' AND config_code = ?")) {
-                select.setString(1, code);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        credited.put(rs.getString(1), new Won(rs.getString(2), rs.getLong(3)));
-                    }
-                }
-            }
-            return credited;
-        });
-    }
-
-    /** The money invariants of the contract, from the ledger and from the reconciliation endpoint. */
-    private void assertBalanced(String code, String anchor) throws Exception {
-        long funded = system.queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='FUND' AND config_code=?", code);
-        long credited = system.queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='GRAB' AND config_code=?", code);
-        long refunded = system.queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='REFUND' AND config_code=?", code);
-        assertEquals(funded, credited + refunded, "funded == credited + refunded");
-        assertEquals(0L, system.queryLong("SELECT balance FROM accounts WHERE account_id = ?", "escrow:" + code));
-        assertEquals(0L, system.queryLong("SELECT count(*) FROM accounts WHERE balance < 0"));
-        assertEquals(system.queryLong("SELECT coalesce(sum(amount),0) FROM deposits"),
-            system.queryLong("SELECT coalesce(sum(balance),0) FROM accounts"), "balances sum to the deposits");
-        assertEquals(0L, system.queryLong("""
-            SELECT count(*) FROM (SELECT user_id FROM transfers t JOIN rains r USING (config_code)
-            WHERE t.kind = 'GRAB' AND t.config_code = ? GROUP BY user_id, r.max_grabs_per_user
-            HAVING count(*) > r.max_grabs_per_user) over_cap""", code));
-        ApiClient.Answer report = system.client.get("/v1/rains/" + code + "/reconciliation", system.token(anchor, "anchor"));
-        assertEquals(200, report.status(), report.raw());
-        assertEquals(funded, report.body().getLong("funded"));
-        assertEquals(credited, report.body().getLong("credited"));
-        assertEquals(refunded, report.body().getLong("refunded"));
-        assertEquals(0L, report.body().getLong("inFlight"));
-        assertTrue(report.body().getBoolean("balanced"), report.raw());
-    }
 }
