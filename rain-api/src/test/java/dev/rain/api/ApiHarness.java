@@ -272,7 +272,7 @@ public final class ApiHarness implements AutoCloseable {
         ledger.close();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.rain.api.faults;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.api.ApiClient;
+import dev.rain.api.ApiHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +49,10 @@ class FaultInjectionIT {
 
     private FaultLab lab;
     private Vertx vertx;
-    private final int portA = FaultLab.freePort();
-    private final int portB = FaultLab.freePort();
-    private final int healthOne = FaultLab.freePort();
-    private final int healthTwo = FaultLab.freePort();
+    private final int portA = ApiHarness.freePort();
+    private final int portB = ApiHarness.freePort();
+    private final int healthOne = ApiHarness.freePort();
+    private final int healthTwo = ApiHarness.freePort();
     private volatile JavaProcess apiA;
     private volatile JavaProcess apiB;
     private volatile JavaProcess consumerOne;

@@ -1,7 +1,7 @@
 package dev.rain.api.faults;
 
+import dev.rain.api.ApiHarness;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,9 +37,9 @@ final class FaultLab implements AutoCloseable {
     private final Path root;
     private final Path home;
     private final Map<String, String> rainctlEnv = new HashMap<>();
-    private final int redisPort = freePort();
-    private final int pgPort = freePort();
-    private final int kafkaPort = freePort();
+    private final int redisPort = ApiHarness.freePort();
+    private final int pgPort = ApiHarness.freePort();
+    private final int kafkaPort = ApiHarness.freePort();
     private final List<JavaProcess> processes = new ArrayList<>();
 
     private FaultLab(Path root, Path home) {
@@ -49,7 +49,7 @@ final class FaultLab implements AutoCloseable {
         rainctlEnv.put("RAIN_LOCAL_REDIS_PORT", Integer.toString(redisPort));
         rainctlEnv.put("RAIN_LOCAL_PG_PORT", Integer.toString(pgPort));
         rainctlEnv.put("RAIN_LOCAL_KAFKA_PORT", Integer.toString(kafkaPort));
-        rainctlEnv.put("RAIN_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+        rainctlEnv.put("RAIN_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(ApiHarness.freePort()));
     }
 
     /** Starts fresh services (a clean run folder each time) and creates the settlement topics. */
@@ -246,13 +246,5 @@ final class FaultLab implements AutoCloseable {
             }
         }
         rainctl("down");
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
