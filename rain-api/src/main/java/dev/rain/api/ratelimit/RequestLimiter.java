@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three abuse limits, all kept in Redis by one GCRA script so every API instance sees the same
- * buckets: per client address on every /v1 request, per viewer per rain on grabs, and a small budget
- * of RAIN_NOT_FOUND answers per client address so that codes cannot be enumerated. There is no way
- * around them but configuration: tests and benchmarks raise the numbers.
+ * The three abuse limits, all kept in Redis by GCRA so every API instance sees the same buckets: per
+ * client address on every /v1 request and a small budget of RAIN_NOT_FOUND answers per client address
+ * so that codes cannot be enumerated (both by rate-limit.lua, here), and per viewer per rain on grabs,
+ * which the grab script charges itself in the same step as the grab (one round trip per tap, not two;
+ * this class gives it the limit and answers its refusals). There is no way around them but
+ * configuration: tests and benchmarks raise the numbers.
  */
 public final class RequestLimiter {
 
@@ -99,33 +101,29 @@ public final class RequestLimiter {
         });
     }
 
+    /** A viewer's tap rate on one rain, charged by the grab script. */
+    public Limit tapRate() {
+        return perViewer;
+    }
+
+    /** The grab script refused a tap: 429 with how long to wait. */
+    public RainException tapRefused(RoutingContext ctx, long retryAfterSeconds) {
+        count("rain.rate.limited", "grab");
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+        return new RainException(ErrorCode.RATE_LIMITED, "too many grabs; wait before tapping again");
+    }
+
     /**
-     * Charges one grab to the viewer's bucket of this rain; fails with 429 when it is empty.
-     *
-     * <p>Fails closed (503): a grab needs Redis anyway, so refusing costs an honest viewer nothing
-     * that the grab itself would not, while letting scripts tap unthrottled whenever the limiter's
-     * node is in trouble would hand them the rain. (Money is safe either way: the grab script caps
-     * each viewer at maxGrabsPerUser.)
+     * The grab script could not run, so the tap could not be charged: 503, fail closed. A grab needs Redis
+     * anyway, so refusing costs an honest viewer nothing that the grab itself would not. (Money is safe
+     * either way: the script caps each viewer at maxGrabsPerUser, and a grab whose answer was lost after
+     * the script ran is still relayed from the outbox and credited.)
      */
-    public Future<Void> grab(RoutingContext ctx, String code, String userId) {
-        String key = "ratelimit:{grab:" + code + ":" + userId + "}";
-        return script.check(List.of(new GcraScript.Bucket(key, perViewer, true)))
-            .recover(failure -> {
-                count("rain.rate.limiter.errors", "grab");
-                warn("grab", failure);
-                ctx.response().putHeader("Retry-After", "1");
-                return Future.failedFuture(new RainException(ErrorCode.UNAVAILABLE,
-                    "grabs cannot be checked right now; try again"));
-            })
-            .compose(verdict -> {
-                if (verdict.allowed()) {
-                    return Future.succeededFuture();
-                }
-                count("rain.rate.limited", "grab");
-                ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
-                return Future.failedFuture(new RainException(ErrorCode.RATE_LIMITED,
-                    "too many grabs; wait before tapping again"));
-            });
+    public RainException grabUnavailable(RoutingContext ctx, Throwable failure) {
+        count("rain.rate.limiter.errors", "grab");
+        warn("grab", failure);
+        ctx.response().putHeader("Retry-After", "1");
+        return new RainException(ErrorCode.UNAVAILABLE, "grabs cannot be checked right now; try again");
     }
 
     private String clientIp(RoutingContext ctx) {
