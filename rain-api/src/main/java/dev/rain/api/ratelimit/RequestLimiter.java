@@ -34,6 +34,7 @@ public final class RequestLimiter {
     private final Limit unknownCodes;
     private final MeterRegistry metrics;
     private final AtomicLong lastWarning = new AtomicLong();
+    private final AddressLeases leases = new AddressLeases();
 
     public RequestLimiter(io.vertx.redis.client.Redis redis, RateLimitConfig config, MeterRegistry metrics) {
         this.script = new GcraScript(redis);
@@ -60,23 +61,39 @@ public final class RequestLimiter {
      */
     public void perIp(RoutingContext ctx) {
         String ip = clientIp(ctx);
+        boolean namesARain = namesARain(ctx.normalizedPath());
+        String lease = AddressLeases.key(ip, namesARain);
+        if (leases.tryTake(lease, System.nanoTime())) {
+            ctx.next();
+            return;
+        }
         String tag = "ratelimit:{ip:" + ip + "}";
-        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp, true);
-        List<GcraScript.Bucket> buckets = namesARain(ctx.normalizedPath())
-            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, false))
+        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp,
+            leases.askFor(lease, System.nanoTime()));
+        List<GcraScript.Bucket> buckets = namesARain
+            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, 0))
             : List.of(requests);
         script.check(buckets).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("ip", done.cause());
                 ctx.next();
             } else if (done.result().allowed()) {
+                leases.granted(lease, done.result().granted(), System.nanoTime());
                 ctx.next();
             } else {
                 String limit = done.result().refused() == 0 ? "ip" : "unknown_code";
+                if (limit.equals("unknown_code")) {
+                    blockRainPaths(ip, done.result());
+                }
                 refuse(ctx, limit, done.result(), limit.equals("ip")
                     ? "too many requests from your address" : "too many unknown rain codes from your address");
             }
         });
+    }
+
+    /** This instance stops leasing the address's requests that name a rain while its unknown-code budget refills. */
+    private void blockRainPaths(String ip, GcraScript.Verdict verdict) {
+        leases.block(AddressLeases.key(ip, true), System.nanoTime() + verdict.retryAfterMicros() * 1_000);
     }
 
     /**
@@ -89,13 +106,14 @@ public final class RequestLimiter {
             return;
         }
         String key = "ratelimit:{ip:" + clientIp(ctx) + "}:unknown-codes";
-        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, true))).onComplete(done -> {
+        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, 1))).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("unknown_code", done.cause());
                 ctx.next();
             } else if (done.result().allowed()) {
                 ctx.next();
             } else {
+                blockRainPaths(clientIp(ctx), done.result());
                 refuse(ctx, "unknown_code", done.result(), "too many unknown rain codes from your address");
             }
         });
