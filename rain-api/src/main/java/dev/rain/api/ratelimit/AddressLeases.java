@@ -11,20 +11,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * whose lease ran out while still valid (many viewers behind one carrier NAT, a load test) asks for
  * twice as many next time, up to {@link #MAX_LEASE}, so a hot address costs one call per many
  * requests. The lease is taken from the shared bucket before it is used, so the limit is never
- * exceeded across instances; what a lease leaves unused when it lapses is lost to the address, at most
- * one lease per instance, and leases shrink again when they lapse unused.
+ * exceeded across instances. What a lease leaves unused when it lapses is lost to the address, so a
+ * lease only doubles when the last one ran out within half its validity (at the same pace, twice as
+ * many would still be used in time), and halves when one lapses.
  *
  * <p>Requests that name a rain lease separately, since their call also looks at the address's
  * unknown-code budget; once that budget is found spent here, they ask Redis every time until it refills.
  */
 final class AddressLeases {
 
-    static final int MAX_LEASE = 64;
+    static final int MAX_LEASE = 256;
     private static final long LEASE_NANOS = 50_000_000L;
     private static final int MAX_ENTRIES = 100_000;
 
     private static final class Lease {
         int remaining;
+        long grantedAt;
         long expiresAt;
         int size = 1;
         long blockedUntil;
@@ -52,7 +54,10 @@ final class AddressLeases {
         }
     }
 
-    /** How many requests to ask Redis for: twice the last lease if it ran out while valid, else half. */
+    /**
+     * How many requests to ask Redis for: twice the last lease if it ran out within half its validity,
+     * half if it lapsed, the same otherwise.
+     */
     int askFor(String key, long nowNanos) {
         Lease lease = leases.get(key);
         if (lease == null) {
@@ -62,17 +67,25 @@ final class AddressLeases {
             if (blockedAt(lease, nowNanos)) {
                 return 1;
             }
-            lease.size = nowNanos - lease.expiresAt < 0
-                ? Math.min(MAX_LEASE, lease.size * 2) : Math.max(1, lease.size / 2);
+            if (nowNanos - lease.expiresAt >= 0) {
+                lease.size = Math.max(1, lease.size / 2);
+            } else if (lease.remaining == 0 && nowNanos - lease.grantedAt < LEASE_NANOS / 2) {
+                lease.size = Math.min(MAX_LEASE, lease.size * 2);
+            }
             return lease.size;
         }
     }
 
-    /** Redis granted {@code granted} requests: one is the current request's, the rest are leased. */
+    /**
+     * Redis granted {@code granted} requests: one is the current request's, the rest are leased, on top
+     * of what is left of a lease still valid (requests that missed together each asked).
+     */
     void granted(String key, int granted, long nowNanos) {
         Lease lease = lease(key);
         synchronized (lease) {
-            lease.remaining = Math.max(0, granted - 1);
+            int left = nowNanos - lease.expiresAt < 0 ? lease.remaining : 0;
+            lease.remaining = left + Math.max(0, granted - 1);
+            lease.grantedAt = nowNanos;
             lease.expiresAt = nowNanos + LEASE_NANOS;
         }
     }

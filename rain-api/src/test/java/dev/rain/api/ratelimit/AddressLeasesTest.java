@@ -30,7 +30,7 @@ class AddressLeasesTest {
     }
 
     @Test
-    @DisplayName("a lease used up while valid doubles the next ask, up to the cap; one that lapsed halves it")
+    @DisplayName("a lease used up within half its validity doubles the next ask, up to the cap; one that lapsed halves it")
     void asksGrowWithDemandAndShrinkWithout() {
         long now = 0;
         int ask = leases.askFor("a", now);
@@ -46,6 +46,28 @@ class AddressLeasesTest {
         now += 60 * MS;
         assertFalse(leases.tryTake("a", now), "lapsed: its leftovers are not used");
         assertEquals(AddressLeases.MAX_LEASE / 2, leases.askFor("a", now));
+    }
+
+    @Test
+    @DisplayName("a lease used up in its second half keeps its size: twice as many might lapse unused")
+    void slowUseKeepsTheSize() {
+        leases.granted("a", 1, 0);
+        assertEquals(2, leases.askFor("a", MS));
+        leases.granted("a", 2, MS);
+        assertTrue(leases.tryTake("a", 40 * MS));
+        assertEquals(2, leases.askFor("a", 40 * MS), "ran out 39 ms into a 50 ms lease");
+    }
+
+    @Test
+    @DisplayName("grants to requests that missed together add up instead of replacing each other")
+    void concurrentGrantsAddUp() {
+        leases.granted("a", 3, 0);
+        leases.granted("a", 3, MS);
+        int served = 0;
+        while (leases.tryTake("a", 2 * MS)) {
+            served++;
+        }
+        assertEquals(4, served);
     }
 
     @Test
