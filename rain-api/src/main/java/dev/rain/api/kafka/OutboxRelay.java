@@ -46,6 +46,7 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int QUEUE_CAPACITY = 200_000;
     private static final int SWEEP_BATCH = 1_000;
+    private static final long DELETE_EVERY_MILLIS = 50;
 
     private record Pending(Claim claim, SettlementEvent event) {
     }
@@ -79,7 +80,11 @@ public final class OutboxRelay implements AutoCloseable {
         this.sender = new Thread(this::sendLoop, "rain-outbox-relay");
         this.sender.setDaemon(true);
         this.sender.start();
-        this.ackTimer = vertx.setPeriodic(5, id -> deleteConfirmed());
+        // Every 50 ms, not 5: a rain's claims spread over many shard streams, and at 5 ms an XDEL carried about
+        // two entries (16,658 XDEL for 35,800 grabs in a bench run). A relayed claim only waits a little
+        // longer in its stream, well inside the stale threshold after which the sweeper would send it again.
+        this.ackTimer = vertx.setPeriodic(Math.max(5, Math.min(DELETE_EVERY_MILLIS, staleMillis / 4)),
+            id -> deleteConfirmed());
         this.sweepTimer = vertx.setPeriodic(Math.max(250, staleMillis / 2), id -> sweep(activeRains.get()));
     }
 
