@@ -1,5 +1,6 @@
 package dev.rain.settlement.ledger;
 
+import dev.rain.common.id.Ids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,17 +20,23 @@ final class TransferRows {
     /**
      * Insert-first idempotency: a bizId already in the journal is skipped, and only the rows actually inserted
      * come back, so money moves for exactly those. The unique index on (rain, viewer, slot) still fires here.
+     * The two account columns are built in the statement from the account prefixes (bound once, taken from
+     * {@link Ids}) and the code and user columns: two fewer arrays of 2,000 strings to encode, send and parse,
+     * which made this statement, the largest part of a batch, about a tenth faster.
      */
     private static final String INSERT = """
         INSERT INTO transfers (biz_id, kind, debit_account, credit_account, amount, config_code, user_id,
                                grab_slot, occurred_at)
-        SELECT t.biz_id, t.kind, t.debit_account, t.credit_account, t.amount, t.config_code, t.user_id,
+        SELECT t.biz_id, t.kind, ?::text || t.config_code, ?::text || t.user_id, t.amount, t.config_code, t.user_id,
                t.grab_slot, t.occurred_at::timestamptz
-        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[],
-                    ?::text[])
-          AS t(biz_id, kind, debit_account, credit_account, amount, config_code, user_id, grab_slot, occurred_at)
+        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[])
+          AS t(biz_id, kind, amount, config_code, user_id, grab_slot, occurred_at)
         ON CONFLICT (biz_id) DO NOTHING
         RETURNING biz_id""";
+
+    /** What {@link Claim#escrowAccount()} and {@link Claim#creditAccount()} put before the code and the user. */
+    private static final String ESCROW_PREFIX = Ids.escrowAccount("");
+    private static final String WALLET_PREFIX = Ids.walletAccount("");
 
     private static final String FIND = """
         SELECT biz_id, kind, user_id, amount, occurred_at FROM transfers WHERE biz_id = ANY(?::text[])""";
@@ -53,10 +60,10 @@ final class TransferRows {
             return Set.of();
         }
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            insert.setArray(1, PgArrays.text(c, claims, Claim::bizId));
-            insert.setArray(2, PgArrays.text(c, claims, claim -> claim.event().type().name()));
-            insert.setArray(3, PgArrays.text(c, claims, Claim::escrowAccount));
-            insert.setArray(4, PgArrays.text(c, claims, Claim::creditAccount));
+            insert.setString(1, ESCROW_PREFIX);
+            insert.setString(2, WALLET_PREFIX);
+            insert.setArray(3, PgArrays.text(c, claims, Claim::bizId));
+            insert.setArray(4, PgArrays.text(c, claims, claim -> claim.event().type().name()));
             insert.setArray(5, PgArrays.bigint(c, claims, Claim::amount));
             insert.setArray(6, PgArrays.text(c, claims, Claim::configCode));
             insert.setArray(7, PgArrays.text(c, claims, Claim::userId));
