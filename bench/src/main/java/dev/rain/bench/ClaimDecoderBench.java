@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Decoding one settlement record as the relay writes it (a grab with its slot header): the consumer's
  * {@link ClaimDecoder} against the steps the decoder took before its fast path (Jackson's data binding of the
- * record, the id regexes, {@link Instant#parse}), on the same records.
+ * record, the id regexes, {@link Instant#parse}), on the same records: per record once the JIT has compiled
+ * both, and for a first batch of 2,048 records in a fresh JVM, which is what a consumer that has just started
+ * (and the quick settlement benchmark, a few seconds long) mostly runs.
  *
  * <pre>java -cp "$TOOLS_CP" org.openjdk.jmh.Main ClaimDecoderBench</pre>
  */
@@ -40,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ClaimDecoderBench {
 
     private static final Pattern PACKET_INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
-    private static final int RECORDS = 1024;
+    private static final int RECORDS = 2048;
 
     private final byte[][] values = new byte[RECORDS][];
     private final Headers headers = new RecordHeaders();
@@ -57,6 +59,34 @@ public class ClaimDecoderBench {
                 "room-" + (i % 7), "anchor-1", "viewer-" + i * 31, 1 + i * 13L, at));
         }
         headers.add(SettlementEvent.GRAB_SLOT_HEADER, "1".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    @Fork(value = 5, jvmArgs = {"-Xmx256m"})
+    public int claimDecoderFirstBatch() throws Exception {
+        int decoded = 0;
+        for (int i = 0; i < RECORDS; i++) {
+            decoded += claimDecoder() != null ? 1 : 0;
+        }
+        return decoded;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    @Fork(value = 5, jvmArgs = {"-Xmx256m"})
+    public int dataBindingAndInstantParseFirstBatch() throws Exception {
+        int decoded = 0;
+        for (int i = 0; i < RECORDS; i++) {
+            decoded += dataBindingAndInstantParse() != null ? 1 : 0;
+        }
+        return decoded;
     }
 
     private byte[] nextValue() {
