@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -53,6 +54,22 @@ final class Batch {
         return new Batch(entries);
     }
 
+    /**
+     * The entries of partitions still assigned to us. A rebalance during the poll that ran ahead of this batch
+     * may have moved some away: their new owner reads them from the last committed offset, so settling them here
+     * too would only make the two of us wait on each other's rows for duplicates.
+     */
+    Batch ofPartitions(Set<TopicPartition> assigned) {
+        if (assigned.containsAll(unsettledFrom.keySet())) {
+            return this;
+        }
+        return new Batch(entries.stream().filter(entry -> assigned.contains(entry.partition())).toList());
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
     List<Entry> entries() {
         return entries;
     }
@@ -80,6 +97,15 @@ final class Batch {
 
     Map<TopicPartition, Long> unsettledFrom() {
         return Map.copyOf(unsettledFrom);
+    }
+
+    /** Per partition, the first offset of records polled but not yet decoded: where to seek back to for them. */
+    static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            first.put(partition, records.records(partition).get(0).offset());
+        }
+        return first;
     }
 
     /** The offsets to commit for what is settled: the next offset to read, per partition. */

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each poll is settled in one database transaction, and its offsets are committed only after that
  * transaction committed, so a crash anywhere re-delivers records the ledger already has (it deduplicates on
- * bizId) and never skips one it has not. Failures are sorted ({@link FailureTriage}): fatal ones stop the loop,
+ * bizId) and never skips one it has not. The next poll's records are decoded ({@link DecodeAhead}) while the
+ * database settles the current batch; they are settled only after it, and dropped (sought back to) whenever it
+ * does not end settled. Failures are sorted ({@link FailureTriage}): fatal ones stop the loop,
  * transient ones rewind to what is settled and retry after a bounded backoff, and a record that can never be
  * settled goes to the dead-letter topic before it is committed past.
  */
@@ -46,6 +48,7 @@ public final class SettlementLoop implements AutoCloseable {
     private final LedgerWriter ledger;
     private final Consumer<String, byte[]> consumer;
     private final DeadLetters deadLetters;
+    private final DecodeAhead decodeAhead = new DecodeAhead();
     private final SettlementMetrics metrics = new SettlementMetrics();
     private final RetryDelay retryDelay = new RetryDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
     /** Settled in the ledger (or dead-lettered) but not yet committed to Kafka. Loop thread only. */
@@ -122,12 +125,17 @@ public final class SettlementLoop implements AutoCloseable {
         LOG.info("settlement loop consuming {}", topic);
         try {
             consumer.subscribe(List.of(topic), new Rebalances());
+            Batch pending = null;
             while (!closing()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                // With a batch waiting, take only what is already fetched: that batch must not wait for more.
+                ConsumerRecords<String, byte[]> records = consumer.poll(pending == null ? POLL_TIMEOUT : Duration.ZERO);
                 metrics.polled(lag(), System.currentTimeMillis());
-                if (!records.isEmpty()) {
-                    process(Batch.decode(records));
+                DecodeAhead.Ahead ahead = records.isEmpty() ? null : decodeAhead.start(records);
+                if (pending != null && !process(pending, ahead) && ahead != null) {
+                    ahead.drop();
+                    ahead = null;
                 }
+                pending = ahead == null ? null : ahead.join();
             }
         } catch (RuntimeException | Error e) {
             if (!(closing() && FailureTriage.of(e) == FailureTriage.Verdict.SHUTDOWN)) {
@@ -142,17 +150,29 @@ public final class SettlementLoop implements AutoCloseable {
         }
     }
 
-    private void process(Batch batch) {
+    /**
+     * Settles a batch; {@code ahead}, polled after it, is not touched.
+     *
+     * @return false when the batch was not settled and the consumer was sought back to it: then {@code ahead}'s
+     *     records are read again too, and the caller must drop them
+     */
+    private boolean process(Batch polled, DecodeAhead.Ahead ahead) {
+        Batch batch = polled.ofPartitions(consumer.assignment());
+        if (batch.isEmpty()) {
+            return true;
+        }
         try {
             settle(batch);
             retryDelay.reset();
+            return true;
         } catch (SQLException | RuntimeException e) {
             switch (FailureTriage.of(e)) {
-                case TRANSIENT -> retryLater(batch, e);
+                case TRANSIENT -> retryLater(batch, ahead == null ? Map.of() : ahead.firstOffsets(), e);
                 case SHUTDOWN -> throw (RuntimeException) e;
                 // Fatal, or deterministic outside any one record (committing, dead-lettering): nothing to skip.
                 default -> throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
             }
+            return false;
         }
     }
 
@@ -237,14 +257,20 @@ public final class SettlementLoop implements AutoCloseable {
         }
     }
 
-    /** Seeks back to the first record not settled; everything before it is in the ledger (or dead-lettered). */
-    private void retryLater(Batch batch, Exception e) {
+    /**
+     * Seeks back to the first record not settled; everything before it is in the ledger (or dead-lettered). The
+     * records polled after the batch ({@code polledAfter}: partition to first offset) are dropped unsettled, so
+     * their partitions go back to where those started, unless the batch itself reaches further back.
+     */
+    private void retryLater(Batch batch, Map<TopicPartition, Long> polledAfter, Exception e) {
         metrics.transientFailure();
         Duration delay = retryDelay.next();
         LOG.warn("batch of {} records not settled, retrying in {} ms: {}", batch.size(), delay.toMillis(),
             e.toString());
         var owned = consumer.assignment();
-        batch.unsettledFrom().forEach((partition, offset) -> {
+        Map<TopicPartition, Long> rewind = new HashMap<>(polledAfter);
+        rewind.putAll(batch.unsettledFrom());
+        rewind.forEach((partition, offset) -> {
             if (owned.contains(partition)) {
                 consumer.seek(partition, offset);
             }
@@ -280,6 +306,7 @@ public final class SettlementLoop implements AutoCloseable {
     }
 
     private void closeClients() {
+        decodeAhead.close();
         try {
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
         } catch (RuntimeException e) {

@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +98,32 @@ class LedgerFailuresIT {
         assertEquals(claims.size(), ledger.rainRow(rain).settledCount());
         assertEquals(0, loop.metrics().deadLettered(), "an outage is nobody's poison");
         assertTrue(loop.metrics().transientFailures() >= 2, "transient failures: " + loop.metrics().transientFailures());
+    }
+
+    @Test
+    @DisplayName("when a batch fails, the records polled after it are read again, even from partitions it did not "
+        + "touch: every record is applied once")
+    void recordsPolledAheadAreReadAgain() throws Exception {
+        String topic = kafka.newTopics("ahead");
+        Rain rain = ledger.runningRain(100_000, 100, 1);
+        List<Claim> claims = grabs(rain, 24);
+        List<RecordMetadata> landed = kafka.publishAll(topic, claims);
+        // One record a batch, and a transient failure at the last record of each partition: the poll decoded
+        // ahead of that batch then holds the first record of another partition, which must not be skipped.
+        Map<Integer, Integer> lastOfPartition = new HashMap<>();
+        for (int i = 0; i < claims.size(); i++) {
+            lastOfPartition.merge(landed.get(i).partition(), i,
+                (a, b) -> landed.get(a).offset() > landed.get(b).offset() ? a : b);
+        }
+        flaky.failOnceEach(lastOfPartition.values().stream().map(i -> claims.get(i).bizId()).toList());
+        ConsumerConfig config = kafka.config(topic, ledger, 1);
+
+        SettlementLoop loop = start(config);
+        Await.until(WAIT, "committed offsets", () -> kafka.committedTotal(config.group()), (long) claims.size());
+        assertCreditedOnce(claims);
+        assertEquals(claims.size(), ledger.rainRow(rain).settledCount());
+        assertEquals(claims.size(), ledger.grabTransfers(rain));
+        assertTrue(loop.metrics().transientFailures() >= 1, "transient failures: " + loop.metrics().transientFailures());
     }
 
     @Test

@@ -70,6 +70,26 @@ class SettlementLedgerIT {
     }
 
     @Test
+    @DisplayName("each journal row names the claim's escrow and wallet accounts, kind, slot and time")
+    void journalRows() throws SQLException {
+        Rain rain = ledger.runningRain(1_000, 10, 2);
+        Claim grab = rain.grab(4, "dee", 120, 2);
+        apply(grab);
+
+        assertEquals(1, ledger.queryLong("""
+            SELECT count(*) FROM transfers WHERE biz_id = ? AND kind = 'GRAB' AND debit_account = ?
+              AND credit_account = ? AND amount = 120 AND config_code = ? AND user_id = 'dee' AND grab_slot = 2
+              AND occurred_at = ?::timestamptz""", grab.bizId(), grab.escrowAccount(), grab.creditAccount(),
+            rain.configCode(), grab.occurredAt().toString()));
+        Claim refund = rain.refund(1_000 - 120, LedgerFixture.T0);
+        apply(refund);
+        assertEquals(1, ledger.queryLong("""
+            SELECT count(*) FROM transfers WHERE biz_id = ? AND kind = 'REFUND' AND debit_account = ?
+              AND credit_account = ? AND user_id = ? AND grab_slot IS NULL""", refund.bizId(),
+            refund.escrowAccount(), refund.creditAccount(), rain.anchorId()));
+    }
+
+    @Test
     @DisplayName("best luck is the highest amount, and a tie goes to the earliest grab, across batches")
     void bestLuck() throws SQLException {
         Rain rain = ledger.runningRain(1_000, 10, 1);

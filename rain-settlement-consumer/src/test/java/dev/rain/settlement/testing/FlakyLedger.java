@@ -4,12 +4,16 @@ import dev.rain.settlement.ledger.BatchResult;
 import dev.rain.settlement.ledger.Claim;
 import dev.rain.settlement.ledger.LedgerWriter;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real ledger behind switches a test flips: a database that refuses connections, a commit whose
- * acknowledgement is lost on the way back, a claim that fails every time it is applied.
+ * The real ledger behind switches a test flips: a database that refuses connections (always, or for the first
+ * batch holding given claims), a commit whose acknowledgement is lost on the way back, a claim that fails every
+ * time it is applied.
  */
 public final class FlakyLedger implements LedgerWriter {
 
@@ -19,6 +23,8 @@ public final class FlakyLedger implements LedgerWriter {
     private final AtomicInteger triesAlone = new AtomicInteger();
     private volatile boolean unreachable;
     private volatile String failingBizId;
+    /** BizIds whose first batch fails as if the database were away; removed as they fail. */
+    private final Set<String> failOnce = ConcurrentHashMap.newKeySet();
 
     public FlakyLedger(LedgerWriter real) {
         this.real = real;
@@ -27,7 +33,7 @@ public final class FlakyLedger implements LedgerWriter {
     @Override
     public BatchResult apply(List<Claim> claims) throws SQLException {
         calls.incrementAndGet();
-        if (unreachable) {
+        if (unreachable || claims.stream().anyMatch(claim -> failOnce.remove(claim.bizId()))) {
             throw new SQLException("Connection to 127.0.0.1:15432 refused.", "08001");
         }
         String failing = failingBizId;
@@ -51,6 +57,11 @@ public final class FlakyLedger implements LedgerWriter {
 
     public void loseAcknowledgements(int count) {
         lostAcknowledgements.set(count);
+    }
+
+    /** The first batch holding any of these bizIds fails as an outage would, once per bizId. */
+    public void failOnceEach(Collection<String> bizIds) {
+        failOnce.addAll(bizIds);
     }
 
     public void failAlways(String bizId) {
