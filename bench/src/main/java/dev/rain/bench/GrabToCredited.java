@@ -107,17 +107,21 @@ public final class GrabToCredited {
         });
         boolean finished = allAnswered.await(seconds + 30L, TimeUnit.SECONDS);
         double sendSeconds = (System.nanoTime() - start) / 1e9;
+        // Answers still on their way when the wait ended must not join the count after the ledger check:
+        // an earlier version kept listening, and WON answers heard after its last look were reported
+        // "missing" from a ledger that held them.
+        client.close().await(10, TimeUnit.SECONDS);
+        Map<String, Long> heard = Map.copyOf(wonAt);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(wonAt.keySet())) {
+        while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(heard.keySet())) {
             Thread.sleep(100);
         }
         poller.stop();
         pollThread.join(5_000);
-        client.close();
         vertx.close();
 
-        long[] toCredit = wonAt.entrySet().stream()
+        long[] toCredit = heard.entrySet().stream()
             .filter(e -> creditedAt.containsKey(e.getKey()))
             .mapToLong(e -> Math.max(0, creditedAt.get(e.getKey()) - e.getValue()))
             .toArray();
@@ -127,10 +131,10 @@ public final class GrabToCredited {
             "rate=%d seconds=%d sent=%d answered=%d all_answered=%s failed=%d won=%d credited=%d missing=%d "
                 + "achieved_rate=%.0f grab_p50_ms=%.2f grab_p99_ms=%.2f credit_p50_ms=%.1f credit_p99_ms=%.1f "
                 + "credit_max_ms=%.1f poll_ms=%d%n",
-            rate, seconds, sent.get(), answered.get(), finished, failed.get(), won.get(), credit.count(),
-            wonAt.size() - credit.count(), answered.get() / sendSeconds, grab.at(50) / 1e6, grab.at(99) / 1e6,
+            rate, seconds, sent.get(), answered.get(), finished, failed.get(), heard.size(), credit.count(),
+            heard.size() - credit.count(), answered.get() / sendSeconds, grab.at(50) / 1e6, grab.at(99) / 1e6,
             credit.at(50) / 1e6, credit.at(99) / 1e6, credit.max() / 1e6, POLL_MILLIS);
-        System.exit(finished && credit.count() == wonAt.size() ? 0 : 3);
+        System.exit(finished && credit.count() == heard.size() ? 0 : 3);
     }
 
     /** Reads the rain's new journal rows by seq, noting when each became visible. */

@@ -83,11 +83,11 @@ public final class RainApi {
             config.outboxStaleMillis(), finisher::unfinishedRains);
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
-        this.grabs = new GrabService(redis, relay, emptyShards, finisher);
+        this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
+        this.grabs = new GrabService(redis, relay, emptyShards, finisher, limiter.tapRate());
         this.roomHub = new RoomHub(vertx, RedisClients.subscriber(vertx, config), HEARTBEAT_MILLIS);
         this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
-        this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
             authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
@@ -120,7 +120,8 @@ public final class RainApi {
                 new DeploymentOptions().setInstances(config.httpInstances()))
             .onSuccess(id -> {
                 deployment = id;
-                LOG.info("rain API {} listening on {}:{}", config.instanceId(), config.httpHost(), config.httpPort());
+                LOG.info("rain API {} listening on {}:{} ({} transport)", config.instanceId(), config.httpHost(),
+                    config.httpPort(), vertx.isNativeTransportEnabled() ? "native" : "java.nio");
             });
     }
 

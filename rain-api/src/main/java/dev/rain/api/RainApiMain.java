@@ -29,7 +29,9 @@ public final class RainApiMain {
             return;
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Vertx vertx = MeteredVertx.create(new VertxOptions().setEventLoopPoolSize(config.httpInstances()), metrics);
+        Vertx vertx = MeteredVertx.create(new VertxOptions().setEventLoopPoolSize(config.httpInstances())
+            // epoll where the platform has it (Linux), java.nio elsewhere.
+            .setPreferNativeTransport(true), metrics);
         RainApi api;
         try {
             api = RainApi.start(vertx, config, metrics).await(60, TimeUnit.SECONDS);

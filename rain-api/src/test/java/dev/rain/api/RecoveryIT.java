@@ -88,7 +88,8 @@ class RecoveryIT {
 
         // A grab whose instance died right after the script: the claim is in the outbox, nobody relays it.
         Response reply = LuaScript.load("grab").call(redis, List.of(RainKeys.state(code, 0), RainKeys.packets(code, 0),
-                RainKeys.outbox(code, 0), RainKeys.users(code, 0)), "orphan-viewer", 1, 0)
+                RainKeys.outbox(code, 0), RainKeys.users(code, 0), RainKeys.tapRates(code, 0)), "orphan-viewer", 1, 0,
+                1, 1_000)
             .await(10, TimeUnit.SECONDS);
         assertEquals("WON", reply.get(0).toString());
         String packetId = code + ":" + reply.get(1).toString();

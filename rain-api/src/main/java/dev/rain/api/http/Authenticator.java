@@ -39,8 +39,12 @@ public final class Authenticator {
     private static final int MAX_TOKEN_CHARS = 4_096;
     private static final Pattern JWS = Pattern.compile("([A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
+    /** About 200 bytes of token and 100 of entry each: some 30 MiB at most. */
+    private static final int VERIFIED_CAPACITY = 100_000;
+
     private final JWTAuth jwt;
     private final String algorithm;
+    private final VerifiedTokens verifiedTokens = new VerifiedTokens(VERIFIED_CAPACITY);
 
     public Authenticator(Vertx vertx, JwtConfig config) {
         this.algorithm = config.algorithm();
@@ -79,6 +83,10 @@ public final class Authenticator {
         if (token == null || token.isEmpty()) {
             return Future.failedFuture(new RainException(ErrorCode.UNAUTHORIZED, "a bearer token is required"));
         }
+        Caller known = verifiedTokens.get(token, System.currentTimeMillis());
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
         String refusal = headerRefusal(token);
         if (refusal != null) {
             return unauthorized(refusal);
@@ -86,7 +94,14 @@ public final class Authenticator {
         return verified(token)
             .recover(e -> Future.failedFuture(new RainException(ErrorCode.UNAUTHORIZED,
                 "the token is invalid, expired or wrongly signed")))
-            .compose(user -> claims(user.principal(), user.attributes()));
+            .compose(user -> claims(user.principal(), user.attributes())
+                .onSuccess(caller -> verifiedTokens.put(token, caller, expiresAtMillis(user.principal(), user.attributes()))));
+    }
+
+    /** Checked to be a number by {@link #claims}: seconds since the epoch. */
+    private static long expiresAtMillis(JsonObject principal, JsonObject attributes) {
+        Object exp = principal.containsKey("exp") ? principal.getValue("exp") : attributes.getValue("exp");
+        return ((Number) exp).longValue() * 1000;
     }
 
     /**

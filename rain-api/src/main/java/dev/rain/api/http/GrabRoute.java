@@ -63,12 +63,13 @@ final class GrabRoute {
         Responses.requireJsonBody(ctx, true);
         String code = RainRoutes.code(ctx);
         String roomId = grabRequest(ctx.body().buffer());
-        // Charged before the rain is looked up: every tap counts, refused or not.
-        return limiter.grab(ctx, code, caller.userId())
-            .compose(allowed -> cache.get(code))
+        // The viewer's tap rate is charged by the grab script itself, in the same round trip.
+        return cache.get(code)
             .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
-                new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId()))
-            .compose(GrabRoute::answer);
+                    new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId())
+                .recover(failure -> Future.failedFuture(failure instanceof RainException
+                    ? failure : limiter.grabUnavailable(ctx, failure))))
+            .compose(outcome -> answer(ctx, outcome));
     }
 
     /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */
@@ -83,8 +84,9 @@ final class GrabRoute {
         return rain;
     }
 
-    private static Future<JsonObject> answer(GrabOutcome outcome) {
+    private Future<JsonObject> answer(RoutingContext ctx, GrabOutcome outcome) {
         return switch (outcome.kind()) {
+            case RATE_LIMITED -> Future.failedFuture(limiter.tapRefused(ctx, outcome.retryAfterSeconds()));
             case NOT_STARTED -> Future.failedFuture(new RainException(ErrorCode.NOT_STARTED, "the rain has not started yet"));
             case ENDED -> Future.failedFuture(new RainException(ErrorCode.ENDED, "the rain is over"));
             case WON -> Future.succeededFuture(new JsonObject().put("outcome", "WON").put("amount", outcome.amount())

@@ -3,6 +3,7 @@ package dev.rain.api.rain;
 import dev.rain.api.kafka.Claim;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.ledger.RainRecord;
+import dev.rain.api.ratelimit.Limit;
 import dev.rain.api.redis.LuaScript;
 import dev.rain.common.RainStatus;
 import dev.rain.common.id.Ids;
@@ -16,9 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One viewer's grab: one atomic script on the viewer's home shard, which checks the window and the
- * closed flag, takes one of the viewer's {@code maxGrabsPerUser} slots, pops a packet and writes its
- * claim to the shard's outbox. When the home shard is empty the slot stays taken and the same script
+ * One viewer's grab: one atomic script on the viewer's home shard, which charges the viewer's tap-rate
+ * bucket, checks the window and the closed flag, takes one of the viewer's {@code maxGrabsPerUser}
+ * slots, pops a packet and writes its claim to the shard's outbox. When the home shard is empty the slot stays taken and the same script
  * pops from the other shards in turn, so nobody hears SOLD_OUT while packets remain. The answer never
  * waits for Kafka.
  */
@@ -28,12 +29,14 @@ public final class GrabService {
     private final OutboxRelay relay;
     private final EmptyShards emptyShards;
     private final Finisher finisher;
+    private final Limit tapRate;
     private final LuaScript grab = LuaScript.load("grab");
     /** Grabs between their first Redis call and their claim handed to the relay; a stop waits for zero. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public GrabService(Redis redis, OutboxRelay relay, EmptyShards emptyShards, Finisher finisher) {
+    public GrabService(Redis redis, OutboxRelay relay, EmptyShards emptyShards, Finisher finisher, Limit tapRate) {
         this.redis = redis;
+        this.tapRate = tapRate;
         this.relay = relay;
         this.emptyShards = emptyShards;
         this.finisher = finisher;
@@ -95,7 +98,8 @@ public final class GrabService {
     private Future<Response> attempt(RainRecord rain, String userId, int shard, int slot) {
         String code = rain.configCode();
         return grab.call(redis, List.of(RainKeys.state(code, shard), RainKeys.packets(code, shard),
-            RainKeys.outbox(code, shard), RainKeys.users(code, shard)), userId, rain.maxGrabsPerUser(), slot);
+                RainKeys.outbox(code, shard), RainKeys.users(code, shard), RainKeys.tapRates(code, shard)),
+            userId, rain.maxGrabsPerUser(), slot, tapRate.intervalMicros(), tapRate.burst());
     }
 
     private GrabOutcome outcome(RainRecord rain, String userId, int shard, Response reply) {
@@ -113,6 +117,9 @@ public final class GrabService {
             }
             case "LIMIT_REACHED" -> {
                 return GrabOutcome.LIMIT_REACHED;
+            }
+            case "RATE_LIMITED" -> {
+                return GrabOutcome.rateLimited(reply.get(1).toLong());
             }
             case "NOT_STARTED" -> {
                 return GrabOutcome.NOT_STARTED;

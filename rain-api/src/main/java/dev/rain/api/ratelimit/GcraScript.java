@@ -13,12 +13,18 @@ import java.util.List;
  */
 final class GcraScript {
 
-    /** A bucket of a call: its key, its limit, and whether this request is charged to it. */
-    record Bucket(String key, Limit limit, boolean take) {
+    /**
+     * A bucket of a call: its key, its limit, and how many requests to take from it (0: only look; more
+     * than 1: a lease, granted as many as every taking bucket holds).
+     */
+    record Bucket(String key, Limit limit, int take) {
     }
 
-    /** {@code refused} is the index of the bucket that refused, or -1 when the request may go on. */
-    record Verdict(int refused, long retryAfterMicros) {
+    /**
+     * {@code refused} is the index of the bucket that refused, or -1 when the request may go on, with
+     * {@code granted} requests taken from each taking bucket.
+     */
+    record Verdict(int refused, long retryAfterMicros, int granted) {
 
         boolean allowed() {
             return refused < 0;
@@ -45,13 +51,13 @@ final class GcraScript {
             keys.add(bucket.key());
             args[3 * i] = bucket.limit().intervalMicros();
             args[3 * i + 1] = bucket.limit().burst();
-            args[3 * i + 2] = bucket.take() ? 1 : 0;
+            args[3 * i + 2] = bucket.take();
         }
         return script.call(redis, keys, args).map(GcraScript::verdict);
     }
 
     private static Verdict verdict(Response reply) {
         int index = reply.get(0).toInteger();
-        return new Verdict(index - 1, reply.get(1).toLong());
+        return new Verdict(index - 1, reply.get(1).toLong(), reply.size() > 2 ? reply.get(2).toInteger() : 0);
     }
 }

@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three abuse limits, all kept in Redis by one GCRA script so every API instance sees the same
- * buckets: per client address on every /v1 request, per viewer per rain on grabs, and a small budget
- * of RAIN_NOT_FOUND answers per client address so that codes cannot be enumerated. There is no way
- * around them but configuration: tests and benchmarks raise the numbers.
+ * The three abuse limits, all kept in Redis by GCRA so every API instance sees the same buckets: per
+ * client address on every /v1 request and a small budget of RAIN_NOT_FOUND answers per client address
+ * so that codes cannot be enumerated (both by rate-limit.lua, here), and per viewer per rain on grabs,
+ * which the grab script charges itself in the same step as the grab (one round trip per tap, not two;
+ * this class gives it the limit and answers its refusals). There is no way around them but
+ * configuration: tests and benchmarks raise the numbers.
  */
 public final class RequestLimiter {
 
@@ -32,6 +34,7 @@ public final class RequestLimiter {
     private final Limit unknownCodes;
     private final MeterRegistry metrics;
     private final AtomicLong lastWarning = new AtomicLong();
+    private final AddressLeases leases = new AddressLeases();
 
     public RequestLimiter(io.vertx.redis.client.Redis redis, RateLimitConfig config, MeterRegistry metrics) {
         this.script = new GcraScript(redis);
@@ -58,23 +61,39 @@ public final class RequestLimiter {
      */
     public void perIp(RoutingContext ctx) {
         String ip = clientIp(ctx);
+        boolean namesARain = namesARain(ctx.normalizedPath());
+        String lease = AddressLeases.key(ip, namesARain);
+        if (leases.tryTake(lease, System.nanoTime())) {
+            ctx.next();
+            return;
+        }
         String tag = "ratelimit:{ip:" + ip + "}";
-        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp, true);
-        List<GcraScript.Bucket> buckets = namesARain(ctx.normalizedPath())
-            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, false))
+        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp,
+            leases.askFor(lease, System.nanoTime()));
+        List<GcraScript.Bucket> buckets = namesARain
+            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, 0))
             : List.of(requests);
         script.check(buckets).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("ip", done.cause());
                 ctx.next();
             } else if (done.result().allowed()) {
+                leases.granted(lease, done.result().granted(), System.nanoTime());
                 ctx.next();
             } else {
                 String limit = done.result().refused() == 0 ? "ip" : "unknown_code";
+                if (limit.equals("unknown_code")) {
+                    blockRainPaths(ip, done.result());
+                }
                 refuse(ctx, limit, done.result(), limit.equals("ip")
                     ? "too many requests from your address" : "too many unknown rain codes from your address");
             }
         });
+    }
+
+    /** This instance stops leasing the address's requests that name a rain while its unknown-code budget refills. */
+    private void blockRainPaths(String ip, GcraScript.Verdict verdict) {
+        leases.block(AddressLeases.key(ip, true), System.nanoTime() + verdict.retryAfterMicros() * 1_000);
     }
 
     /**
@@ -87,45 +106,42 @@ public final class RequestLimiter {
             return;
         }
         String key = "ratelimit:{ip:" + clientIp(ctx) + "}:unknown-codes";
-        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, true))).onComplete(done -> {
+        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, 1))).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("unknown_code", done.cause());
                 ctx.next();
             } else if (done.result().allowed()) {
                 ctx.next();
             } else {
+                blockRainPaths(clientIp(ctx), done.result());
                 refuse(ctx, "unknown_code", done.result(), "too many unknown rain codes from your address");
             }
         });
     }
 
+    /** A viewer's tap rate on one rain, charged by the grab script. */
+    public Limit tapRate() {
+        return perViewer;
+    }
+
+    /** The grab script refused a tap: 429 with how long to wait. */
+    public RainException tapRefused(RoutingContext ctx, long retryAfterSeconds) {
+        count("rain.rate.limited", "grab");
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+        return new RainException(ErrorCode.RATE_LIMITED, "too many grabs; wait before tapping again");
+    }
+
     /**
-     * Charges one grab to the viewer's bucket of this rain; fails with 429 when it is empty.
-     *
-     * <p>Fails closed (503): a grab needs Redis anyway, so refusing costs an honest viewer nothing
-     * that the grab itself would not, while letting scripts tap unthrottled whenever the limiter's
-     * node is in trouble would hand them the rain. (Money is safe either way: the grab script caps
-     * each viewer at maxGrabsPerUser.)
+     * The grab script could not run, so the tap could not be charged: 503, fail closed. A grab needs Redis
+     * anyway, so refusing costs an honest viewer nothing that the grab itself would not. (Money is safe
+     * either way: the script caps each viewer at maxGrabsPerUser, and a grab whose answer was lost after
+     * the script ran is still relayed from the outbox and credited.)
      */
-    public Future<Void> grab(RoutingContext ctx, String code, String userId) {
-        String key = "ratelimit:{grab:" + code + ":" + userId + "}";
-        return script.check(List.of(new GcraScript.Bucket(key, perViewer, true)))
-            .recover(failure -> {
-                count("rain.rate.limiter.errors", "grab");
-                warn("grab", failure);
-                ctx.response().putHeader("Retry-After", "1");
-                return Future.failedFuture(new RainException(ErrorCode.UNAVAILABLE,
-                    "grabs cannot be checked right now; try again"));
-            })
-            .compose(verdict -> {
-                if (verdict.allowed()) {
-                    return Future.succeededFuture();
-                }
-                count("rain.rate.limited", "grab");
-                ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
-                return Future.failedFuture(new RainException(ErrorCode.RATE_LIMITED,
-                    "too many grabs; wait before tapping again"));
-            });
+    public RainException grabUnavailable(RoutingContext ctx, Throwable failure) {
+        count("rain.rate.limiter.errors", "grab");
+        warn("grab", failure);
+        ctx.response().putHeader("Retry-After", "1");
+        return new RainException(ErrorCode.UNAVAILABLE, "grabs cannot be checked right now; try again");
     }
 
     private String clientIp(RoutingContext ctx) {

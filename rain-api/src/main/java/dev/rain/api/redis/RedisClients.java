@@ -28,8 +28,15 @@ public final class RedisClients {
     private RedisClients() {
     }
 
-    /** The client for commands and scripts: pooled, shared by every verticle of the instance. */
+    /**
+     * The client for commands and scripts, shared by every verticle of the instance: one pipelined
+     * connection per event loop ({@link PipelinedRedis}), over a pool that also serves other threads.
+     */
     public static Redis commands(Vertx vertx, ApiConfig config) {
+        return new PipelinedRedis(pool(vertx, config));
+    }
+
+    private static Redis pool(Vertx vertx, ApiConfig config) {
         RedisOptions options = new RedisOptions()
             .setMaxPoolSize(config.redisPoolSize())
             // A burst of taps queues here briefly rather than failing.

@@ -182,6 +182,6 @@ public final class ShardStore {
 
     private static List<String> shardKeys(String code, int shard) {
         return List.of(RainKeys.state(code, shard), RainKeys.packets(code, shard), RainKeys.outbox(code, shard),
-            RainKeys.users(code, shard));
+            RainKeys.users(code, shard), RainKeys.tapRates(code, shard));
     }
 }

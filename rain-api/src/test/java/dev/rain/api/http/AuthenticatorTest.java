@@ -73,6 +73,16 @@ class AuthenticatorTest {
     }
 
     @Test
+    @DisplayName("a token accepted once is accepted again, and a copy of it with another signature is still refused")
+    void verifiedTokenIsRememberedExactly() throws Exception {
+        String token = Jws.hs256(SECRET, Jws.claims("viewer-cached", ROLES, 60));
+        assertEquals("viewer-cached", hs256.authenticate(token).await(5, TimeUnit.SECONDS).userId());
+        assertEquals("viewer-cached", hs256.authenticate(token).await(5, TimeUnit.SECONDS).userId());
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertRefused(hs256, forged);
+    }
+
+    @Test
     @DisplayName("unknown roles are dropped, not granted")
     void unknownRolesAreDropped() throws Exception {
         Caller caller = hs256.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", "[\"root\",\"viewer\",\"ADMIN\"]", 60)))

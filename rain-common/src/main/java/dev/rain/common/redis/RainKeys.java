@@ -44,6 +44,11 @@ public final class RainKeys {
         return tag(configCode, shard) + ":users";
     }
 
+    /** Hash: userId → the GCRA theoretical arrival time of the viewer's taps (home shard), in microseconds. */
+    public static String tapRates(String configCode, int shard) {
+        return tag(configCode, shard) + ":tap-rates";
+    }
+
     /** Lease so only one instance at a time sweeps a shard's stale outbox entries. */
     public static String sweepLease(String configCode, int shard) {
         return tag(configCode, shard) + ":sweep";
@@ -63,7 +68,7 @@ public final class RainKeys {
     public static String[] shardKeys(String configCode, int shard) {
         return new String[] {
             state(configCode, shard), packets(configCode, shard), outbox(configCode, shard),
-            users(configCode, shard), sweepLease(configCode, shard)
+            users(configCode, shard), tapRates(configCode, shard), sweepLease(configCode, shard)
         };
     }
 }

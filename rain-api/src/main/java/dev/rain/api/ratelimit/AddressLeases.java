@@ -1,0 +1,118 @@
+package dev.rain.api.ratelimit;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Requests an address has already been charged for in Redis and may send through this instance
+ * without asking again: a lease, good for a moment.
+ *
+ * <p>Why: the per-address limit was one Redis script call per request, the same cost as the grab
+ * itself. An address that sends one request at a time still asks Redis for one at a time; an address
+ * whose lease ran out while still valid (many viewers behind one carrier NAT, a load test) asks for
+ * twice as many next time, up to {@link #MAX_LEASE}, so a hot address costs one call per many
+ * requests. The lease is taken from the shared bucket before it is used, so the limit is never
+ * exceeded across instances. What a lease leaves unused when it lapses is lost to the address, so a
+ * lease only doubles when the last one ran out within half its validity (at the same pace, twice as
+ * many would still be used in time), and halves when one lapses.
+ *
+ * <p>Requests that name a rain lease separately, since their call also looks at the address's
+ * unknown-code budget; once that budget is found spent here, they ask Redis every time until it refills.
+ */
+final class AddressLeases {
+
+    static final int MAX_LEASE = 256;
+    private static final long LEASE_NANOS = 50_000_000L;
+    private static final int MAX_ENTRIES = 100_000;
+
+    private static final class Lease {
+        int remaining;
+        long grantedAt;
+        long expiresAt;
+        int size = 1;
+        long blockedUntil;
+        boolean blocked;
+    }
+
+    private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+
+    static String key(String address, boolean namesARain) {
+        return namesARain ? address + " rain" : address;
+    }
+
+    /** Takes one request from the lease; false when it is spent, lapsed or blocked: ask Redis. */
+    boolean tryTake(String key, long nowNanos) {
+        Lease lease = leases.get(key);
+        if (lease == null) {
+            return false;
+        }
+        synchronized (lease) {
+            if (lease.remaining > 0 && nowNanos - lease.expiresAt < 0 && !blockedAt(lease, nowNanos)) {
+                lease.remaining--;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * How many requests to ask Redis for: twice the last lease if it ran out within half its validity,
+     * half if it lapsed, the same otherwise.
+     */
+    int askFor(String key, long nowNanos) {
+        Lease lease = leases.get(key);
+        if (lease == null) {
+            return 1;
+        }
+        synchronized (lease) {
+            if (blockedAt(lease, nowNanos)) {
+                return 1;
+            }
+            if (nowNanos - lease.expiresAt >= 0) {
+                lease.size = Math.max(1, lease.size / 2);
+            } else if (lease.remaining == 0 && nowNanos - lease.grantedAt < LEASE_NANOS / 2) {
+                lease.size = Math.min(MAX_LEASE, lease.size * 2);
+            }
+            return lease.size;
+        }
+    }
+
+    /**
+     * Redis granted {@code granted} requests: one is the current request's, the rest are leased, on top
+     * of what is left of a lease still valid (requests that missed together each asked).
+     */
+    void granted(String key, int granted, long nowNanos) {
+        Lease lease = lease(key);
+        synchronized (lease) {
+            int left = nowNanos - lease.expiresAt < 0 ? lease.remaining : 0;
+            lease.remaining = left + Math.max(0, granted - 1);
+            lease.grantedAt = nowNanos;
+            lease.expiresAt = nowNanos + LEASE_NANOS;
+        }
+    }
+
+    /** The address's unknown-code budget is spent for this long: its requests naming a rain ask Redis. */
+    void block(String key, long untilNanos) {
+        Lease lease = lease(key);
+        synchronized (lease) {
+            lease.remaining = 0;
+            lease.size = 1;
+            lease.blocked = true;
+            lease.blockedUntil = untilNanos;
+        }
+    }
+
+    private static boolean blockedAt(Lease lease, long nowNanos) {
+        if (lease.blocked && nowNanos - lease.blockedUntil >= 0) {
+            lease.blocked = false;
+        }
+        return lease.blocked;
+    }
+
+    private Lease lease(String key) {
+        if (leases.size() >= MAX_ENTRIES) {
+            // Forgetting leases only costs the addresses their leftovers and a Redis call each.
+            leases.clear();
+        }
+        return leases.computeIfAbsent(key, k -> new Lease());
+    }
+}
