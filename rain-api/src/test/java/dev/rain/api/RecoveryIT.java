@@ -10,6 +10,7 @@ import dev.rain.common.redis.RainKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
@@ -48,14 +49,15 @@ class RecoveryIT {
         String anchor = system.token("recovery-anchor-1", "anchor");
         String code = create(anchor, "room-recovery-1", 250_000, 25_000);
         ShardStore shards = new ShardStore(redis);
+        RedisConnection bulk = redis.connect().await(10, TimeUnit.SECONDS);
         int shard0 = 25_000 / 3 + 1;
         // The dead preparer: it reset the three shards under its token, loaded and committed all of
         // shard 0 and staged part of shard 1.
         shards.reset(code, 3, "dead-token", shard -> 25_000 / 3 + (shard < 25_000 % 3 ? 1 : 0))
             .await(10, TimeUnit.SECONDS);
-        shards.stage(code, 0, "dead-token", packets(shard0), 1_000).await(10, TimeUnit.SECONDS);
+        shards.stage(bulk, code, 0, "dead-token", packets(shard0), 1_000).await(10, TimeUnit.SECONDS);
         shards.commit(code, 0, "dead-token", shard0, shard0).await(10, TimeUnit.SECONDS);
-        shards.stage(code, 1, "dead-token", packets(500), 1_000).await(10, TimeUnit.SECONDS);
+        shards.stage(bulk, code, 1, "dead-token", packets(500), 1_000).await(10, TimeUnit.SECONDS);
         assertEquals((long) shard0, system.packetsInRedis(code, 3), "only a committed shard is visible");
         Throwable partial = assertThrows(Throwable.class,
             () -> shards.commit(code, 1, "dead-token", 500, 500).await(10, TimeUnit.SECONDS));
@@ -66,7 +68,7 @@ class RecoveryIT {
         assertEquals(25_000L, system.packetsInRedis(code, 3), "one list of exactly totalCount packets");
 
         // Its late writes: the rest of shard 1, then the commit that would make it the shard's list.
-        shards.stage(code, 1, "dead-token", packets(25_000 / 3 - 500), 1_000).await(10, TimeUnit.SECONDS);
+        shards.stage(bulk, code, 1, "dead-token", packets(25_000 / 3 - 500), 1_000).await(10, TimeUnit.SECONDS);
         Throwable late = assertThrows(Throwable.class,
             () -> shards.commit(code, 1, "dead-token", 25_000 / 3, 25_000 / 3).await(10, TimeUnit.SECONDS));
         assertTrue(late.getMessage().startsWith("FENCED"), late.getMessage());
@@ -75,6 +77,7 @@ class RecoveryIT {
             .await(10, TimeUnit.SECONDS).toLong();
         assertTrue(ttl > 0, "the dead preparer's staged list expires: PTTL " + ttl);
         assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchor, null).status());
+        bulk.close();
     }
 
     @Test

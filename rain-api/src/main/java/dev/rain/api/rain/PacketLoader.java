@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,8 @@ final class PacketLoader {
                 }
                 long renewal = vertx.setPeriodic(LOCK_MILLIS / 3,
                     id -> lock.call(redis, List.of(lockKey), token, LOCK_MILLIS));
-                return loadLocked(rain, token)
+                return redis.connect()
+                    .compose(bulk -> loadLocked(rain, token, bulk).eventually(bulk::close))
                     .eventually(() -> {
                         vertx.cancelTimer(renewal);
                         return lock.call(redis, List.of(lockKey), token, "release");
@@ -80,10 +82,11 @@ final class PacketLoader {
     }
 
     /**
-     * Resets the shards while the packets are split on a worker; each shard is staged as soon as it
-     * is encoded (the rest are still being encoded meanwhile) and committed once the resets are in.
+     * Resets the shards while the packets are split on a worker; each shard is staged on {@code bulk}
+     * as soon as it is encoded (the rest are still being encoded meanwhile) and committed once the
+     * resets are in.
      */
-    private Future<Loaded> loadLocked(RainRecord rain, String token) {
+    private Future<Loaded> loadLocked(RainRecord rain, String token, RedisConnection bulk) {
         String code = rain.configCode();
         int shardCount = ShardLayout.shardCount(rain.totalCount(), packetsPerShard, maxShards);
         Context context = vertx.getOrCreateContext();
@@ -96,7 +99,7 @@ final class PacketLoader {
         long started = System.nanoTime();
         Future<Long> dealt = planner.executeBlocking(() -> {
             ShardDeal.deal(rain.mode(), rain.totalAmount(), rain.totalCount(), shardCount, new StrongRandom(),
-                shard -> context.runOnContext(now -> loadShard(code, token, shard, reset)
+                shard -> context.runOnContext(now -> loadShard(bulk, code, token, shard, reset)
                     .onComplete(loaded.get(shard.shard()))));
             return System.nanoTime() - started;
         }, false);
@@ -114,8 +117,9 @@ final class PacketLoader {
             .map(ok -> new Loaded(shardCount, token));
     }
 
-    private Future<Void> loadShard(String code, String token, ShardDeal.Shard shard, Future<Void> reset) {
-        return shards.stage(code, shard.shard(), token, shard.packets(), BATCH_SIZE)
+    private Future<Void> loadShard(RedisConnection bulk, String code, String token, ShardDeal.Shard shard,
+                                   Future<Void> reset) {
+        return shards.stage(bulk, code, shard.shard(), token, shard.packets(), BATCH_SIZE)
             .compose(staged -> reset)
             .compose(ready -> shards.commit(code, shard.shard(), token, shard.packets().length, shard.sum()))
             .mapEmpty();
