@@ -41,7 +41,7 @@ class PrepareMillionIT {
     }
 
     @Test
-    @DisplayName("a 1,000,000-packet prepare loads every packet index once, at least a cent each, summing to the total")
+    @DisplayName("a 1,000,000-packet prepare loads every packet index once, a cent at least each, summing to the total")
     void millionPacketsLoadExactly() throws Exception {
         system.deposit("million-anchor", TOTAL);
         String anchor = system.token("million-anchor", "anchor");

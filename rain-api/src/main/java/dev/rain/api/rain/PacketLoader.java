@@ -111,8 +111,8 @@ final class PacketLoader {
         loaded.forEach(shard -> all.add(shard.future()));
         return Future.all(all).recover(this::fencedMeansTakenOver)
             .compose(done -> verify(rain, shardCount, token))
-            .onSuccess(ok -> LOG.info("prepare of {}: {} packets in {} shards loaded in {} ms (split, shuffle and encode"
-                + " took {} ms of it on a worker)", code, rain.totalCount(), shardCount,
+            .onSuccess(ok -> LOG.info("prepare of {}: {} packets in {} shards loaded in {} ms (split, shuffle and"
+                + " encode took {} ms of it on a worker)", code, rain.totalCount(), shardCount,
                 (System.nanoTime() - started) / 1_000_000, dealt.result() / 1_000_000))
             .map(ok -> new Loaded(shardCount, token));
     }

@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  */
 public final class ShardStore {
 
-    /** How long a staged, uncommitted list lives: far longer than a prepare takes (a second for a million packets). */
+    /** How long a staged, uncommitted list lives: far longer than a prepare takes (about a second for a million). */
     private static final long STAGING_MILLIS = 300_000;
 
     private final Redis redis;
