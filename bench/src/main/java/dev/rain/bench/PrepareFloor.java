@@ -2,6 +2,7 @@ package dev.rain.bench;
 
 import dev.rain.common.RainMode;
 import dev.rain.common.split.PacketSplitter;
+import dev.rain.common.split.ShardDeal;
 import dev.rain.common.split.StrongRandom;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -16,7 +17,7 @@ import java.util.Locale;
 /**
  * The prepare floor: the least work a prepare of n packets must do, timed in parts on this machine now.
  * Split and shuffle with the product's own splitter (one thread), encode the same "index:amount"
- * bytes, and push them to Redis with plain pipelined RPUSHes of the same batch size into lists of the
+ * bytes with the product's encoder, and push them to Redis with plain pipelined RPUSHes of the same batch size into lists of the
  * same shard size, on one connection, with no lock, fence, counters or verification.
  *
  * <p>Usage: {@code PrepareFloor <redis-host> <redis-port> <n> <packets-per-shard> <batch>}.
@@ -35,9 +36,14 @@ public final class PrepareFloor {
         long[] amounts = PacketSplitter.split(RainMode.LUCKY, 100L * n, n, random);
         int[] order = PacketSplitter.shuffledOrder(n, random);
         long t1 = System.nanoTime();
+        // As the product does: the amounts gathered in load order first, then encoded.
+        long[] loadOrderAmounts = new long[n];
+        for (int i = 0; i < n; i++) {
+            loadOrderAmounts[i] = amounts[order[i]];
+        }
         byte[][] packets = new byte[n][];
         for (int i = 0; i < n; i++) {
-            packets[i] = (order[i] + ":" + amounts[order[i]]).getBytes(StandardCharsets.US_ASCII);
+            packets[i] = ShardDeal.encode(order[i], loadOrderAmounts[i]);
         }
         long t2 = System.nanoTime();
 

@@ -10,10 +10,10 @@ import dev.rain.common.redis.RainKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -49,21 +49,35 @@ class RecoveryIT {
         String anchor = system.token("recovery-anchor-1", "anchor");
         String code = create(anchor, "room-recovery-1", 250_000, 25_000);
         ShardStore shards = new ShardStore(redis);
-        // The dead preparer: it reset the three shards under its token and loaded part of one.
+        RedisConnection bulk = redis.connect().await(10, TimeUnit.SECONDS);
+        int shard0 = 25_000 / 3 + 1;
+        // The dead preparer: it reset the three shards under its token, loaded and committed all of
+        // shard 0 and staged part of shard 1.
         shards.reset(code, 3, "dead-token", shard -> 25_000 / 3 + (shard < 25_000 % 3 ? 1 : 0))
             .await(10, TimeUnit.SECONDS);
-        shards.load(code, 0, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS);
-        assertEquals(500L, system.packetsInRedis(code, 3));
+        shards.stage(bulk, code, 0, "dead-token", packets(shard0), 1_000).await(10, TimeUnit.SECONDS);
+        shards.commit(code, 0, "dead-token", shard0, shard0).await(10, TimeUnit.SECONDS);
+        shards.stage(bulk, code, 1, "dead-token", packets(500), 1_000).await(10, TimeUnit.SECONDS);
+        assertEquals((long) shard0, system.packetsInRedis(code, 3), "only a committed shard is visible");
+        Throwable partial = assertThrows(Throwable.class,
+            () -> shards.commit(code, 1, "dead-token", 500, 500).await(10, TimeUnit.SECONDS));
+        assertTrue(partial.getMessage().startsWith("INCOMPLETE"), partial.getMessage());
 
         ApiClient.Answer prepared = system.client.post("/v1/rains/" + code + "/prepare", anchor, null);
         assertEquals(200, prepared.status(), prepared.raw());
         assertEquals(25_000L, system.packetsInRedis(code, 3), "one list of exactly totalCount packets");
 
+        // Its late writes: the rest of shard 1, then the commit that would make it the shard's list.
+        shards.stage(bulk, code, 1, "dead-token", packets(25_000 / 3 - 500), 1_000).await(10, TimeUnit.SECONDS);
         Throwable late = assertThrows(Throwable.class,
-            () -> shards.load(code, 1, "dead-token", 500, packets(500)).await(10, TimeUnit.SECONDS));
+            () -> shards.commit(code, 1, "dead-token", 25_000 / 3, 25_000 / 3).await(10, TimeUnit.SECONDS));
         assertTrue(late.getMessage().startsWith("FENCED"), late.getMessage());
-        assertEquals(25_000L, system.packetsInRedis(code, 3), "the late batch added nothing");
+        assertEquals(25_000L, system.packetsInRedis(code, 3), "the late writes added nothing");
+        long ttl = redis.send(Request.cmd(Command.PTTL).arg(RainKeys.staging(code, 1, "dead-token")))
+            .await(10, TimeUnit.SECONDS).toLong();
+        assertTrue(ttl > 0, "the dead preparer's staged list expires: PTTL " + ttl);
         assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchor, null).status());
+        bulk.close();
     }
 
     @Test
@@ -118,10 +132,10 @@ class RecoveryIT {
         return redis.send(Request.cmd(Command.EXISTS).arg(key)).await(10, TimeUnit.SECONDS).toLong() == 1;
     }
 
-    private static List<byte[]> packets(int n) {
-        List<byte[]> packets = new ArrayList<>(n);
+    private static byte[][] packets(int n) {
+        byte[][] packets = new byte[n][];
         for (int i = 0; i < n; i++) {
-            packets.add((i + ":1").getBytes(StandardCharsets.US_ASCII));
+            packets[i] = (i + ":1").getBytes(StandardCharsets.US_ASCII);
         }
         return packets;
     }

@@ -6,29 +6,37 @@ import dev.rain.api.redis.ShardStore;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.redis.RainKeys;
+import dev.rain.common.split.ShardDeal;
 import dev.rain.common.split.ShardLayout;
+import dev.rain.common.split.StrongRandom;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prepares a rain's packets in Redis under a SETNX lock with an owner token and an expiry.
  *
- * <p>Every shard is first reset under the new token, and every batch is fenced by it, so a preparer
- * that died or stalled half-way leaves nothing a retry could double: the retry resets the shards and
- * the stale preparer's late batches are refused. The result is checked against the rain's totals
- * before the rain may be marked prepared.
+ * <p>Every shard is reset under the new token; the packets are staged in lists named by the token and
+ * each becomes the shard's list only through a commit fenced by it. So a preparer that died or stalled
+ * half-way leaves nothing a retry could double: the retry resets the shards, the stale preparer's late
+ * writes land in its own expiring lists and its commits are refused. The result is checked against
+ * the rain's totals before the rain may be marked prepared.
  */
 final class PacketLoader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PacketLoader.class);
     private static final int BATCH_SIZE = 1_000;
-    private static final int LANES = 8;
     private static final long LOCK_MILLIS = 30_000;
 
     private final Vertx vertx;
@@ -64,7 +72,8 @@ final class PacketLoader {
                 }
                 long renewal = vertx.setPeriodic(LOCK_MILLIS / 3,
                     id -> lock.call(redis, List.of(lockKey), token, LOCK_MILLIS));
-                return loadLocked(rain, token)
+                return redis.connect()
+                    .compose(bulk -> loadLocked(rain, token, bulk).eventually(bulk::close))
                     .eventually(() -> {
                         vertx.cancelTimer(renewal);
                         return lock.call(redis, List.of(lockKey), token, "release");
@@ -72,30 +81,48 @@ final class PacketLoader {
             });
     }
 
-    private Future<Loaded> loadLocked(RainRecord rain, String token) {
+    /**
+     * Resets the shards while the packets are split on a worker; each shard is staged on {@code bulk}
+     * as soon as it is encoded (the rest are still being encoded meanwhile) and committed once the
+     * resets are in.
+     */
+    private Future<Loaded> loadLocked(RainRecord rain, String token, RedisConnection bulk) {
+        String code = rain.configCode();
         int shardCount = ShardLayout.shardCount(rain.totalCount(), packetsPerShard, maxShards);
-        return planner.executeBlocking(() -> PacketPlan.build(rain.mode(), rain.totalAmount(), rain.totalCount(),
-                shardCount, BATCH_SIZE), false)
-            .compose(plan -> shards.reset(rain.configCode(), shardCount, token, plan::shardSize)
-                .compose(reset -> loadAll(rain.configCode(), plan, token)))
-            .compose(loaded -> verify(rain, shardCount, token))
+        Context context = vertx.getOrCreateContext();
+        Future<Void> reset = shards.reset(code, shardCount, token,
+            shard -> ShardLayout.shardSize(rain.totalCount(), shardCount, shard));
+        List<Promise<Void>> loaded = new ArrayList<>(shardCount);
+        for (int shard = 0; shard < shardCount; shard++) {
+            loaded.add(Promise.promise());
+        }
+        long started = System.nanoTime();
+        Future<Long> dealt = planner.executeBlocking(() -> {
+            ShardDeal.deal(rain.mode(), rain.totalAmount(), rain.totalCount(), shardCount, new StrongRandom(),
+                shard -> context.runOnContext(now -> loadShard(bulk, code, token, shard, reset)
+                    .onComplete(loaded.get(shard.shard()))));
+            return System.nanoTime() - started;
+        }, false);
+        // A deal that failed half-way hands over no more shards: their loads must not wait forever.
+        dealt.onFailure(failure -> loaded.forEach(shard -> shard.tryFail(failure)));
+        List<Future<?>> all = new ArrayList<>(shardCount + 2);
+        all.add(reset);
+        all.add(dealt);
+        loaded.forEach(shard -> all.add(shard.future()));
+        return Future.all(all).recover(this::fencedMeansTakenOver)
+            .compose(done -> verify(rain, shardCount, token))
+            .onSuccess(ok -> LOG.info("prepare of {}: {} packets in {} shards loaded in {} ms (split, shuffle and"
+                + " encode took {} ms of it on a worker)", code, rain.totalCount(), shardCount,
+                (System.nanoTime() - started) / 1_000_000, dealt.result() / 1_000_000))
             .map(ok -> new Loaded(shardCount, token));
     }
 
-    /** Shards go in {@link #LANES} parallel lanes; within a lane, batch after batch, so memory stays flat. */
-    private Future<Void> loadAll(String code, PacketPlan plan, String token) {
-        List<Future<Void>> lanes = new ArrayList<>(LANES);
-        for (int lane = 0; lane < LANES && lane < plan.shardCount(); lane++) {
-            Future<Void> chain = Future.succeededFuture();
-            for (int shard = lane; shard < plan.shardCount(); shard += LANES) {
-                for (PacketPlan.Batch batch : plan.batches(shard)) {
-                    chain = chain.compose(done -> shards.load(code, batch.shard(), token, batch.sum(), batch.packets())
-                        .mapEmpty());
-                }
-            }
-            lanes.add(chain);
-        }
-        return Future.all(lanes).recover(this::fencedMeansTakenOver).mapEmpty();
+    private Future<Void> loadShard(RedisConnection bulk, String code, String token, ShardDeal.Shard shard,
+                                   Future<Void> reset) {
+        return shards.stage(bulk, code, shard.shard(), token, shard.packets(), BATCH_SIZE)
+            .compose(staged -> reset)
+            .compose(ready -> shards.commit(code, shard.shard(), token, shard.packets().length, shard.sum()))
+            .mapEmpty();
     }
 
     private <T> Future<T> fencedMeansTakenOver(Throwable failure) {

@@ -4,6 +4,7 @@ import dev.rain.common.redis.RainKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
@@ -17,9 +18,12 @@ import java.util.function.IntFunction;
  */
 public final class ShardStore {
 
+    /** How long a staged, uncommitted list lives: far longer than a prepare takes (about a second for a million). */
+    private static final long STAGING_MILLIS = 300_000;
+
     private final Redis redis;
     private final LuaScript reset = LuaScript.load("reset-shard");
-    private final LuaScript load = LuaScript.load("load-packets");
+    private final LuaScript commit = LuaScript.load("commit-shard");
     private final LuaScript close = LuaScript.load("close-shard");
 
     public ShardStore(Redis redis) {
@@ -31,15 +35,38 @@ public final class ShardStore {
             .mapEmpty();
     }
 
-    /** Appends one batch to a shard; fails with FENCED when a newer prepare took the shard over. */
-    public Future<Response> load(String code, int shard, String token, long batchSum, List<byte[]> packets) {
-        Object[] args = new Object[packets.size() + 2];
-        args[0] = token;
-        args[1] = batchSum;
-        for (int i = 0; i < packets.size(); i++) {
-            args[i + 2] = packets.get(i);
+    /**
+     * Appends a shard's packets to this prepare's own staging list, pipelined on {@code bulk}, in
+     * RPUSHes of {@code batchSize} (a plain RPUSH costs Redis a fifth of what a script call carrying the
+     * same packets does). Nothing here is visible to grabs until {@link #commit}. The list expires
+     * unless committed, so a preparer that dies leaves nothing behind for long. {@code bulk} is a
+     * connection of the prepare's own: its megabytes never queue in front of grabs on a shared one.
+     */
+    public Future<Void> stage(RedisConnection bulk, String code, int shard, String token, byte[][] packets,
+                              int batchSize) {
+        String key = RainKeys.staging(code, shard, token);
+        List<Request> requests = new ArrayList<>(packets.length / batchSize + 2);
+        for (int from = 0; from < packets.length; from += batchSize) {
+            Request push = Request.cmd(Command.RPUSH).arg(key);
+            for (int i = from; i < Math.min(packets.length, from + batchSize); i++) {
+                push.arg(packets[i]);
+            }
+            requests.add(push);
+            if (from == 0) {
+                // Right after the list exists, in the same pipeline: never a staging list without an expiry.
+                requests.add(Request.cmd(Command.PEXPIRE).arg(key).arg(STAGING_MILLIS));
+            }
         }
-        return load.call(redis, List.of(RainKeys.state(code, shard), RainKeys.packets(code, shard)), args);
+        return bulk.batch(requests).mapEmpty();
+    }
+
+    /**
+     * Makes the staged packets the shard's list; fails with FENCED when a newer prepare took the shard
+     * over, and with INCOMPLETE when the staged list is not exactly the shard's size.
+     */
+    public Future<Response> commit(String code, int shard, String token, int count, long sum) {
+        return commit.call(redis, List.of(RainKeys.state(code, shard), RainKeys.staging(code, shard, token),
+            RainKeys.packets(code, shard)), token, count, sum);
     }
 
     /** What the shards hold under {@code token}: counts, amounts and list lengths, or a mismatch. */

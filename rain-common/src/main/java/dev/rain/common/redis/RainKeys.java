@@ -26,6 +26,14 @@ public final class RainKeys {
         return tag(configCode, shard) + ":packets";
     }
 
+    /**
+     * List a prepare fills under its own token before committing it as the shard's packets: a late
+     * preparer's writes land in its own list, never in the one grabs pop from.
+     */
+    public static String staging(String configCode, int shard, String prepareToken) {
+        return tag(configCode, shard) + ":staging:" + prepareToken;
+    }
+
     /** Stream of claims waiting to be relayed to Kafka; an entry is deleted once Kafka confirmed it. */
     public static String outbox(String configCode, int shard) {
         return tag(configCode, shard) + ":outbox";

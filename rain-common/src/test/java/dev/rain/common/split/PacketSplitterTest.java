@@ -63,6 +63,20 @@ class PacketSplitterTest {
     }
 
     @Test
+    @DisplayName("a draw below a bound just over 2^31 (the 64-bit path) lands in both halves of the range evenly")
+    void strongRandomIsUniformAboveTwoToThe31() {
+        StrongRandom random = new StrongRandom();
+        long bound = (1L << 31) + 7;
+        int low = 0;
+        for (int i = 0; i < 100_000; i++) {
+            if (random.nextLong(bound) < bound / 2) {
+                low++;
+            }
+        }
+        assertTrue(low > 49_000 && low < 51_000, low + " of 100,000 in the lower half");
+    }
+
+    @Test
     @DisplayName("a million packets split and shuffle with the exact total")
     void millionPacketsKeepTheTotal() {
         StrongRandom random = new StrongRandom();
