@@ -86,7 +86,7 @@ final class GrabRoute {
 
     private Future<JsonObject> answer(RoutingContext ctx, GrabOutcome outcome) {
         return switch (outcome.kind()) {
-            case RATE_LIMITED -> Future.failedFuture(limiter.tapRefused(ctx, outcome.retryAfterSeconds()));
+            case RATE_LIMITED -> Future.failedFuture(limiter.tapRefused(ctx, outcome.retryAfterMicros()));
             case NOT_STARTED -> Future.failedFuture(new RainException(ErrorCode.NOT_STARTED, "the rain has not started yet"));
             case ENDED -> Future.failedFuture(new RainException(ErrorCode.ENDED, "the rain is over"));
             case WON -> Future.succeededFuture(new JsonObject().put("outcome", "WON").put("amount", outcome.amount())

@@ -22,9 +22,4 @@ public record GrabOutcome(Kind kind, String packetId, long amount, long retryAft
     public static GrabOutcome rateLimited(long retryAfterMicros) {
         return new GrabOutcome(Kind.RATE_LIMITED, null, 0, retryAfterMicros);
     }
-
-    /** Whole seconds for a Retry-After header: at least 1, rounded up. */
-    public long retryAfterSeconds() {
-        return Math.max(1, (retryAfterMicros + 999_999) / 1_000_000);
-    }
 }

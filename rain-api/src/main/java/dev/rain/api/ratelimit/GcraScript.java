@@ -32,7 +32,7 @@ final class GcraScript {
 
         /** Whole seconds, at least 1, as {@code Retry-After} wants them. */
         long retryAfterSeconds() {
-            return Math.max(1, (retryAfterMicros + 999_999) / 1_000_000);
+            return Limit.retryAfterSeconds(retryAfterMicros);
         }
     }
 

@@ -125,9 +125,9 @@ public final class RequestLimiter {
     }
 
     /** The grab script refused a tap: 429 with how long to wait. */
-    public RainException tapRefused(RoutingContext ctx, long retryAfterSeconds) {
+    public RainException tapRefused(RoutingContext ctx, long retryAfterMicros) {
         count("rain.rate.limited", "grab");
-        ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+        ctx.response().putHeader("Retry-After", Long.toString(Limit.retryAfterSeconds(retryAfterMicros)));
         return new RainException(ErrorCode.RATE_LIMITED, "too many grabs; wait before tapping again");
     }
 
