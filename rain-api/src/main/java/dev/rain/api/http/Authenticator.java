@@ -100,8 +100,12 @@ public final class Authenticator {
 
     /** Checked to be a number by {@link #claims}: seconds since the epoch. */
     private static long expiresAtMillis(JsonObject principal, JsonObject attributes) {
-        Object exp = principal.containsKey("exp") ? principal.getValue("exp") : attributes.getValue("exp");
-        return ((Number) exp).longValue() * 1000;
+        return ((Number) exp(principal, attributes)).longValue() * 1000;
+    }
+
+    /** vertx-auth-jwt moves the time claims (exp, iat) from the principal into the user's attributes. */
+    private static Object exp(JsonObject principal, JsonObject attributes) {
+        return principal.containsKey("exp") ? principal.getValue("exp") : attributes.getValue("exp");
     }
 
     /**
@@ -142,10 +146,9 @@ public final class Authenticator {
         return null;
     }
 
-    /** vertx-auth-jwt moves the time claims (exp, iat) from the principal into the user's attributes. */
     private static Future<Caller> claims(JsonObject principal, JsonObject attributes) {
         Object sub = principal.getValue("sub");
-        Object exp = principal.containsKey("exp") ? principal.getValue("exp") : attributes.getValue("exp");
+        Object exp = exp(principal, attributes);
         Object roles = principal.getValue("roles");
         if (!(sub instanceof String id) || !Ids.isUserId(id)) {
             return unauthorized("the token's sub is not a valid user id");
