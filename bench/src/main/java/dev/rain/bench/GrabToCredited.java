@@ -1,38 +1,34 @@
 package dev.rain.bench;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Grab to credited: grabs at a fixed rate (wrk2's constant schedule, which Debian does not package),
- * records when each WON answer arrived per packetId, and polls the ledger for the packets' journal
- * rows, recording when each became visible. Latency = visible in the ledger - WON answer received,
- * both on this JVM's clock. The poll interval bounds the error from above (reported), so the figure
- * is conservative.
+ * Grab to credited: wrk sends grabs on a fixed schedule ({@code bench/lua/g2c.lua}: wrk2's constant rate, which
+ * Debian does not package, built on wrk's {@code delay()} hook) and writes down when each answer arrived, with
+ * the packetId of every WON; meanwhile this JVM polls the ledger for the rain's journal rows, recording when each
+ * became visible. Latency = visible in the ledger - WON answer received, both on CLOCK_MONOTONIC (what
+ * {@link System#nanoTime} reads on Linux, and what the script reads through LuaJIT's FFI). The poll interval
+ * bounds the error from above (reported), so the figure is conservative.
  *
- * <p>Requests are scheduled at fixed intended times and their latency counts from the intended time,
- * so a stalled server cannot hide its queue (no coordinated omission).
+ * <p>The load comes from wrk, not from a JVM beside the API: an earlier Vert.x client here spent about as much
+ * CPU per grab as the API did and reached only 4,137-7,672 of the 10,000 grabs/s asked. How late requests left
+ * against the schedule is reported (sched_lag), so a server that cannot keep up cannot hide its queue.
  *
  * <p>Usage: {@code GrabToCredited <host> <port> <code> <roomId> <tokens-file> <rate> <seconds>
- * <pg-url> <pg-user> <pg-password> <connections>}; prints one line of {@code key=value}.
+ * <pg-url> <pg-user> <pg-password> <connections> <wrk-threads> <lua-dir> <out-dir>}; prints one line of
+ * {@code key=value}.
  */
 public final class GrabToCredited {
 
@@ -43,98 +39,122 @@ public final class GrabToCredited {
         int port = Integer.parseInt(args[1]);
         String code = args[2];
         String room = args[3];
-        List<String> tokens = Files.readAllLines(Path.of(args[4]));
+        Path tokens = Path.of(args[4]);
         int rate = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
         String pgUrl = args[7];
         String pgUser = args[8];
         String pgPassword = args[9];
         int connections = Integer.parseInt(args[10]);
-
-        Map<String, Long> wonAt = new ConcurrentHashMap<>();
-        Map<String, Long> creditedAt = new ConcurrentHashMap<>();
+        int threads = Integer.parseInt(args[11]);
+        Path luaDir = Path.of(args[12]);
+        Path out = Files.createDirectories(Path.of(args[13]));
         long total = (long) rate * seconds;
-        long[] grabLatency = new long[(int) total];
-        AtomicLong answered = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong won = new AtomicLong();
-        CountDownLatch allAnswered = new CountDownLatch(1);
 
+        Map<String, Long> creditedAt = new ConcurrentHashMap<>();
         Poller poller = new Poller(pgUrl, pgUser, pgPassword, code, creditedAt);
         Thread pollThread = new Thread(poller, "ledger-poller");
         pollThread.setDaemon(true);
         pollThread.start();
 
-        Vertx vertx = Vertx.vertx();
-        HttpClientAgent client = vertx.createHttpClient(
-            new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(connections));
-        Buffer body = Buffer.buffer(new JsonObject().put("roomId", room).encode());
-        String uri = "/v1/rains/" + code + "/grab";
-        long start = System.nanoTime();
-        AtomicLong sent = new AtomicLong();
-        vertx.setPeriodic(1, id -> {
-            long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
-            for (long i = sent.get(); i < due; i = sent.incrementAndGet()) {
-                int n = (int) i;
-                long intended = start + n * 1_000_000_000L / rate;
-                RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(uri)
-                    .putHeader("Authorization", "Bearer " + tokens.get(n % tokens.size()))
-                    .putHeader("Content-Type", "application/json");
-                client.request(options)
-                    .compose(request -> request.send(body))
-                    .compose(response -> response.body().map(b -> response.statusCode() == 200 ? b : null))
-                    .onComplete(done -> {
-                        long now = System.nanoTime();
-                        grabLatency[n] = now - intended;
-                        if (done.succeeded() && done.result() != null) {
-                            JsonObject answer = done.result().toJsonObject();
-                            if ("WON".equals(answer.getString("outcome"))) {
-                                wonAt.put(answer.getString("packetId"), now);
-                                won.incrementAndGet();
-                            }
-                        } else {
-                            failed.incrementAndGet();
-                        }
-                        if (answered.incrementAndGet() == total) {
-                            allAnswered.countDown();
-                        }
-                    });
-            }
-            if (sent.get() >= total) {
-                vertx.cancelTimer(id);
-            }
-        });
-        boolean finished = allAnswered.await(seconds + 30L, TimeUnit.SECONDS);
-        double sendSeconds = (System.nanoTime() - start) / 1e9;
-        // Answers still on their way when the wait ended must not join the count after the ledger check:
-        // an earlier version kept listening, and WON answers heard after its last look were reported
-        // "missing" from a ledger that held them.
-        client.close().await(10, TimeUnit.SECONDS);
-        Map<String, Long> heard = Map.copyOf(wonAt);
+        // wrk runs a few seconds past the schedule so the last answers arrive; the parked connections then idle.
+        ProcessBuilder wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + (seconds + 5) + "s",
+            "--timeout", "10s", "-s", luaDir.resolve("g2c.lua").toString(), "http://" + host + ":" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("wrk.txt").toFile());
+        wrk.environment().putAll(Map.of(
+            "BENCH_LUA_DIR", luaDir.toString(),
+            "BENCH_GRAB_PATH", "/v1/rains/" + code + "/grab",
+            "BENCH_ROOM", room,
+            "BENCH_TOKENS", tokens.toString(),
+            "BENCH_G2C_RATE", Integer.toString(rate),
+            "BENCH_G2C_TOTAL", Long.toString(total),
+            "BENCH_G2C_THREADS", Integer.toString(threads),
+            "BENCH_G2C_OUT", out.toString()));
+        int wrkExit = wrk.start().waitFor();
+        Answers answers = Answers.read(out, threads);
+        String wrkLine = Files.readAllLines(out.resolve("wrk.txt")).stream()
+            .filter(line -> line.startsWith("BENCH ")).findFirst().orElse("");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(heard.keySet())) {
+        while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(answers.wonAt.keySet())) {
             Thread.sleep(100);
         }
         poller.stop();
         pollThread.join(5_000);
-        vertx.close();
 
-        long[] toCredit = heard.entrySet().stream()
+        long[] toCredit = answers.wonAt.entrySet().stream()
             .filter(e -> creditedAt.containsKey(e.getKey()))
-            .mapToLong(e -> Math.max(0, creditedAt.get(e.getKey()) - e.getValue()))
+            .mapToLong(e -> Math.max(0, creditedAt.get(e.getKey()) / 1000 - e.getValue()))
             .toArray();
         Percentiles credit = new Percentiles(toCredit);
-        Percentiles grab = new Percentiles(java.util.Arrays.copyOf(grabLatency, (int) answered.get()));
+        // Requests that left on time have no L line: their lag is zero (to wrk's 1 ms timer).
+        long[] lags = java.util.Arrays.copyOf(answers.lateBy, (int) Math.max(answers.lateBy.length, answers.answered));
+        Percentiles lag = new Percentiles(lags);
+        double sendSeconds = (answers.lastAnswer - answers.start) / 1e6;
+        boolean complete = wrkExit == 0 && answers.answered == total;
         System.out.printf(java.util.Locale.ROOT,
-            "rate=%d seconds=%d sent=%d answered=%d all_answered=%s failed=%d won=%d credited=%d missing=%d "
-                + "achieved_rate=%.0f grab_p50_ms=%.2f grab_p99_ms=%.2f credit_p50_ms=%.1f credit_p99_ms=%.1f "
-                + "credit_max_ms=%.1f poll_ms=%d%n",
-            rate, seconds, sent.get(), answered.get(), finished, failed.get(), heard.size(), credit.count(),
-            heard.size() - credit.count(), answered.get() / sendSeconds, grab.at(50) / 1e6, grab.at(99) / 1e6,
-            credit.at(50) / 1e6, credit.at(99) / 1e6, credit.max() / 1e6, POLL_MILLIS);
-        System.exit(finished && credit.count() == heard.size() ? 0 : 3);
+            "rate=%d seconds=%d asked=%d answered=%d all_answered=%s failed=%d won=%d credited=%d missing=%d "
+                + "achieved_rate=%.0f grab_p50_ms=%.2f grab_p99_ms=%.2f sched_lag_p99_ms=%.2f sched_lag_max_ms=%.2f "
+                + "credit_p50_ms=%.1f credit_p99_ms=%.1f credit_max_ms=%.1f poll_ms=%d%n",
+            rate, seconds, total, answers.answered, complete, answers.failed, answers.wonAt.size(), credit.count(),
+            answers.wonAt.size() - credit.count(), answers.answered / sendSeconds,
+            field(wrkLine, "p50_us") / 1e3, field(wrkLine, "p99_us") / 1e3, lag.at(99) / 1e3, lag.max() / 1e3,
+            credit.at(50) / 1e3, credit.at(99) / 1e3, credit.max() / 1e3, POLL_MILLIS);
+        System.exit(complete && credit.count() == answers.wonAt.size() ? 0 : 3);
+    }
+
+    private static long field(String benchLine, String key) {
+        for (String pair : benchLine.split(" ")) {
+            if (pair.startsWith(key + "=")) {
+                return Long.parseLong(pair.substring(key.length() + 1));
+            }
+        }
+        return -1;
+    }
+
+    /** What g2c.lua wrote, one file per wrk thread; times in CLOCK_MONOTONIC microseconds. */
+    private static final class Answers {
+
+        final Map<String, Long> wonAt = new HashMap<>();
+        long start = Long.MAX_VALUE;
+        long lastAnswer;
+        long answered;
+        long failed;
+        long[] lateBy = new long[0];
+
+        static Answers read(Path out, int threads) throws IOException {
+            Answers answers = new Answers();
+            List<Long> late = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                for (String line : Files.readAllLines(out.resolve("g2c-" + t + ".txt"))) {
+                    String[] f = line.split(" ");
+                    long at = Long.parseLong(f[1]);
+                    switch (f[0]) {
+                        case "S" -> answers.start = Math.min(answers.start, at);
+                        case "L" -> late.add(at);
+                        case "W" -> {
+                            answers.wonAt.put(f[2], at);
+                            answers.answer(at);
+                        }
+                        case "A" -> {
+                            answers.answer(at);
+                            if (!f[2].startsWith("2")) {
+                                answers.failed++;
+                            }
+                        }
+                        default -> throw new IllegalStateException("unexpected line in g2c output: " + line);
+                    }
+                }
+            }
+            answers.lateBy = late.stream().mapToLong(Long::longValue).toArray();
+            return answers;
+        }
+
+        private void answer(long at) {
+            answered++;
+            lastAnswer = Math.max(lastAnswer, at);
+        }
     }
 
     /** Reads the rain's new journal rows by seq, noting when each became visible. */
