@@ -74,7 +74,7 @@ final class GrabRoute {
 
     /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */
     static String grabRequest(Buffer raw) {
-        return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids::isRoomId, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
     }
 
     private static RainRecord inRoom(RainRecord rain, String roomId) {

@@ -17,6 +17,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -147,6 +148,11 @@ public final class JsonBody {
     }
 
     public String requiredString(String field, Pattern pattern, String expectation) {
+        return requiredString(field, value -> pattern.matcher(value).matches(), expectation);
+    }
+
+    /** As {@link #requiredString(String, Pattern, String)}, with the shape checked by code (see {@code Ids}). */
+    public String requiredString(String field, Predicate<String> shape, String expectation) {
         JsonNode node = object.get(field);
         if (node == null || node.isNull()) {
             throw new FieldException(field, field + " is required");
@@ -155,7 +161,7 @@ public final class JsonBody {
             throw new FieldException(field, field + " must be a string");
         }
         String value = node.textValue();
-        if (!pattern.matcher(value).matches()) {
+        if (!shape.test(value)) {
             throw new FieldException(field, field + " must be " + expectation);
         }
         return value;

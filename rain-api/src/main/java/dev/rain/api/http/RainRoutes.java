@@ -47,7 +47,7 @@ final class RainRoutes {
     /** Reads and validates a create body; refuses with a {@link RainException} naming the field. Fuzzed. */
     static NewRain createRequest(String anchorId, Buffer raw, RainLimits limits) {
         JsonBody body = JsonBody.parse(raw, CREATE_FIELDS);
-        String roomId = body.requiredString("roomId", Ids.ROOM_ID, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        String roomId = body.requiredString("roomId", Ids::isRoomId, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
         int totalCount = (int) body.requiredLong("totalCount", 1, limits.maxTotalCount());
         long totalAmount = body.requiredLong("totalAmount", 1, limits.maxTotalAmount());
         if (totalAmount < totalCount) {

@@ -13,6 +13,9 @@ public final class Ids {
     /** 16 random bytes in URL-safe base64 without padding: 128 bits, 22 characters. */
     public static final Pattern CONFIG_CODE = Pattern.compile("[A-Za-z0-9_-]{22}");
 
+    private static final int MAX_ID_LENGTH = 64;
+    private static final int CONFIG_CODE_LENGTH = 22;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder URL_SAFE = Base64.getUrlEncoder().withoutPadding();
 
@@ -50,15 +53,35 @@ public final class Ids {
         return "escrow:" + configCode;
     }
 
+    // The checks below accept exactly what the patterns above accept (IdsTest holds them to it; the patterns stay
+    // the definition) as plain loops: every grab checks a code and a room id, and the two regex matches were
+    // about 2.5 % of the API's CPU on a tap after a sell-out.
+
     public static boolean isUserId(String s) {
-        return s != null && USER_ID.matcher(s).matches();
+        return isWord(s, 1, MAX_ID_LENGTH, true);
     }
 
     public static boolean isRoomId(String s) {
-        return s != null && ROOM_ID.matcher(s).matches();
+        return isWord(s, 1, MAX_ID_LENGTH, true);
     }
 
     public static boolean isConfigCode(String s) {
-        return s != null && CONFIG_CODE.matcher(s).matches();
+        return isWord(s, CONFIG_CODE_LENGTH, CONFIG_CODE_LENGTH, false);
+    }
+
+    /** {@code min..max} characters of URL-safe base64's alphabet, and of {@code . :} when {@code dotsAndColons}. */
+    private static boolean isWord(String s, int min, int max, boolean dotsAndColons) {
+        if (s == null || s.length() < min || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean base64Url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '-';
+            if (!base64Url && !(dotsAndColons && (c == '.' || c == ':'))) {
+                return false;
+            }
+        }
+        return true;
     }
 }
