@@ -3,7 +3,7 @@ package dev.rain.api.http;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -49,26 +49,15 @@ public final class Problems {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
-        JsonObject body = new JsonObject()
-            .put("type", code.type())
-            .put("title", code.title())
-            .put("status", code.status())
-            .put("detail", detail)
-            .put("code", code.name());
-        if (field != null) {
-            body.put("field", field);
-        }
-        // An extension member (RFC 9457 section 3.2): what to quote to support to find this request's log lines.
-        String requestId = RequestIds.of(ctx);
-        if (requestId != null) {
-            body.put("requestId", requestId);
-        }
+        // The request id is an extension member (RFC 9457 section 3.2): what to quote to support to find this
+        // request's log lines.
+        Buffer body = ProblemBody.encode(code, detail, field, RequestIds.of(ctx));
         if (code == ErrorCode.RATE_LIMITED && !ctx.response().headers().contains("Retry-After")) {
             ctx.response().putHeader("Retry-After", "1");
         }
         ctx.response()
             .setStatusCode(code.status())
             .putHeader("Content-Type", "application/problem+json")
-            .end(body.toBuffer());
+            .end(body);
     }
 }
