@@ -15,12 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * lease only doubles when the last one ran out within half its validity (at the same pace, twice as
  * many would still be used in time), and halves when one lapses.
  *
+ * <p>A hot address renews its lease before it runs out: when a lease of at least {@link #MIN_PREFETCH} is down to a
+ * quarter, the request that took it there asks Redis for the next one in the background (one renewal in flight
+ * per lease), so the address's requests do not stop and wait for Redis every time a lease is spent. The renewal
+ * is charged to the shared bucket like any lease, so the limit holds the same.
+ *
  * <p>Requests that name a rain lease separately, since their call also looks at the address's
  * unknown-code budget; once that budget is found spent here, they ask Redis every time until it refills.
  */
 final class AddressLeases {
 
     static final int MAX_LEASE = 256;
+    /** Smaller leases are not renewed ahead: at their pace a renewal would mostly lapse unused. */
+    static final int MIN_PREFETCH = 8;
     private static final long LEASE_NANOS = 50_000_000L;
     private static final int MAX_ENTRIES = 100_000;
 
@@ -31,6 +38,7 @@ final class AddressLeases {
         int size = 1;
         long blockedUntil;
         boolean blocked;
+        boolean renewing;
     }
 
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
@@ -51,6 +59,49 @@ final class AddressLeases {
                 return true;
             }
             return false;
+        }
+    }
+
+    /**
+     * After a request was taken from the lease: how many requests to renew it by in the background, or 0 when no
+     * renewal is due (the lease is above a quarter, small, blocked, or already renewing). A lease that came down
+     * to a quarter within half its validity asks for twice its size, up to the cap. The caller must answer with
+     * {@link #renewed} or {@link #renewalFailed}.
+     */
+    int renewal(String key, long nowNanos) {
+        Lease lease = leases.get(key);
+        if (lease == null) {
+            return 0;
+        }
+        synchronized (lease) {
+            if (lease.renewing || lease.size < MIN_PREFETCH || lease.remaining > lease.size / 4
+                || blockedAt(lease, nowNanos)) {
+                return 0;
+            }
+            if (nowNanos - lease.grantedAt < LEASE_NANOS / 2) {
+                lease.size = Math.min(MAX_LEASE, lease.size * 2);
+            }
+            lease.renewing = true;
+            return lease.size;
+        }
+    }
+
+    /** A background renewal was granted {@code granted} requests, all of them for the lease. */
+    void renewed(String key, int granted, long nowNanos) {
+        Lease lease = lease(key);
+        synchronized (lease) {
+            lease.renewing = false;
+            if (!blockedAt(lease, nowNanos)) {
+                extend(lease, granted, nowNanos);
+            }
+        }
+    }
+
+    /** A background renewal was refused or could not reach Redis: the lease runs down, then requests ask. */
+    void renewalFailed(String key) {
+        Lease lease = lease(key);
+        synchronized (lease) {
+            lease.renewing = false;
         }
     }
 
@@ -83,11 +134,15 @@ final class AddressLeases {
     void granted(String key, int granted, long nowNanos) {
         Lease lease = lease(key);
         synchronized (lease) {
-            int left = nowNanos - lease.expiresAt < 0 ? lease.remaining : 0;
-            lease.remaining = left + Math.max(0, granted - 1);
-            lease.grantedAt = nowNanos;
-            lease.expiresAt = nowNanos + LEASE_NANOS;
+            extend(lease, Math.max(0, granted - 1), nowNanos);
         }
+    }
+
+    private static void extend(Lease lease, int leased, long nowNanos) {
+        int left = nowNanos - lease.expiresAt < 0 ? lease.remaining : 0;
+        lease.remaining = left + leased;
+        lease.grantedAt = nowNanos;
+        lease.expiresAt = nowNanos + LEASE_NANOS;
     }
 
     /** The address's unknown-code budget is spent for this long: its requests naming a rain ask Redis. */

@@ -63,17 +63,16 @@ public final class RequestLimiter {
         String ip = clientIp(ctx);
         boolean namesARain = namesARain(ctx.normalizedPath());
         String lease = AddressLeases.key(ip, namesARain);
-        if (leases.tryTake(lease, System.nanoTime())) {
+        long now = System.nanoTime();
+        if (leases.tryTake(lease, now)) {
+            int renewal = leases.renewal(lease, now);
+            if (renewal > 0) {
+                renewInBackground(ip, namesARain, lease, renewal);
+            }
             ctx.next();
             return;
         }
-        String tag = "ratelimit:{ip:" + ip + "}";
-        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp,
-            leases.askFor(lease, System.nanoTime()));
-        List<GcraScript.Bucket> buckets = namesARain
-            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, 0))
-            : List.of(requests);
-        script.check(buckets).onComplete(done -> {
+        script.check(addressBuckets(ip, namesARain, leases.askFor(lease, now))).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("ip", done.cause());
                 ctx.next();
@@ -87,6 +86,31 @@ public final class RequestLimiter {
                 }
                 refuse(ctx, limit, done.result(), limit.equals("ip")
                     ? "too many requests from your address" : "too many unknown rain codes from your address");
+            }
+        });
+    }
+
+    /** The address's request bucket, taking {@code take}, and for a request naming a rain its unknown-code budget. */
+    private List<GcraScript.Bucket> addressBuckets(String ip, boolean namesARain, int take) {
+        String tag = "ratelimit:{ip:" + ip + "}";
+        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp, take);
+        return namesARain
+            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, 0))
+            : List.of(requests);
+    }
+
+    /** Renews a hot address's lease while it still serves; no request waits for this answer. */
+    private void renewInBackground(String ip, boolean namesARain, String lease, int take) {
+        script.check(addressBuckets(ip, namesARain, take)).onComplete(done -> {
+            if (done.succeeded() && done.result().allowed()) {
+                leases.renewed(lease, done.result().granted(), System.nanoTime());
+                return;
+            }
+            leases.renewalFailed(lease);
+            if (done.failed()) {
+                failedOpen("ip", done.cause());
+            } else if (done.result().refused() != 0) {
+                blockRainPaths(ip, done.result());
             }
         });
     }

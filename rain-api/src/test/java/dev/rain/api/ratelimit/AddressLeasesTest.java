@@ -91,4 +91,82 @@ class AddressLeasesTest {
         assertFalse(leases.tryTake(AddressLeases.key("10.0.0.3", true), 0));
         assertTrue(leases.tryTake(AddressLeases.key("10.0.0.3", false), 0));
     }
+
+    @Test
+    @DisplayName("a hot lease is renewed ahead once, when a take brings it down to a quarter, and the renewal adds to what is left")
+    void hotLeaseRenewsAheadOnce() {
+        assertEquals(16, hot("a", 16, 0)); // 15 leased
+        assertEquals(11, takesUntilRenewalDue("a", MS), "due once 4 of 16 are left");
+        assertTrue(leases.tryTake("a", MS));
+        assertEquals(0, leases.renewal("a", MS), "one renewal in flight at a time");
+        leases.renewed("a", 32, 2 * MS);
+        int served = 0;
+        while (served < 1000 && leases.tryTake("a", 3 * MS)) {
+            served++;
+        }
+        assertEquals(3 + 32, served, "what was left, and every request of the renewal (none is a request's own)");
+    }
+
+    @Test
+    @DisplayName("a renewal asks for twice the lease when the quarter mark came within half its validity, the same size later")
+    void renewalSizeFollowsThePace() {
+        hot("fast", 16, 0);
+        takesUntilRenewalDue("fast", MS);
+        leases.renewalFailed("fast");
+        assertTrue(leases.tryTake("fast", MS));
+        assertEquals(64, leases.renewal("fast", MS), "asked again after a failed renewal, doubled again: still fast");
+
+        hot("slow", 16, 0);
+        int ask = 0;
+        for (int i = 0; i < 100 && ask == 0; i++) {
+            assertTrue(leases.tryTake("slow", 30 * MS));
+            ask = leases.renewal("slow", 30 * MS);
+        }
+        assertEquals(16, ask, "reached the quarter mark 30 ms into a 50 ms lease");
+    }
+
+    @Test
+    @DisplayName("small leases are never renewed ahead: at their pace a renewal would lapse unused")
+    void smallLeasesAreNotRenewedAhead() {
+        hot("a", AddressLeases.MIN_PREFETCH / 2, 0);
+        for (int i = 0; i < 100 && leases.tryTake("a", MS); i++) {
+            assertEquals(0, leases.renewal("a", MS));
+        }
+    }
+
+    @Test
+    @DisplayName("a blocked lease is not renewed ahead, and a renewal landing while it is blocked leases nothing")
+    void blockedLeaseIsNotRenewed() {
+        hot("a rain", 16, 0);
+        takesUntilRenewalDue("a rain", MS);
+        leases.block("a rain", 100 * MS);
+        leases.renewed("a rain", 64, 2 * MS);
+        assertFalse(leases.tryTake("a rain", 3 * MS));
+        assertEquals(0, leases.renewal("a rain", 3 * MS));
+    }
+
+    /** Drives a lease up to {@code size} as a hot address does (spent at once, asked again); the last grant stays. */
+    private int hot(String key, int size, long now) {
+        int ask = leases.askFor(key, now);
+        for (int round = 0; round < 20 && ask < size; round++) {
+            leases.granted(key, ask, now);
+            for (int i = 0; i < 1000 && leases.tryTake(key, now); i++) {
+                // spend it
+            }
+            ask = leases.askFor(key, now);
+        }
+        leases.granted(key, ask, now);
+        return ask;
+    }
+
+    /** Takes from the lease until a renewal is due (and started); how many takes that was. */
+    private int takesUntilRenewalDue(String key, long now) {
+        for (int taken = 0; taken < 1000; taken++) {
+            if (leases.renewal(key, now) > 0) {
+                return taken;
+            }
+            assertTrue(leases.tryTake(key, now), "the lease still serves while no renewal is due");
+        }
+        throw new AssertionError("no renewal came due");
+    }
 }
