@@ -65,7 +65,7 @@ final class AccountRows {
 
     private static void bind(Connection c, PreparedStatement statement, SortedMap<String, Long> amounts)
         throws SQLException {
-        statement.setArray(1, PgArrays.text(c, amounts.keySet()));
-        statement.setArray(2, PgArrays.bigint(c, amounts.entrySet(), Map.Entry::getValue));
+        statement.setObject(1, PgArrays.text(amounts.keySet()));
+        statement.setObject(2, PgArrays.bigint(amounts.entrySet(), Map.Entry::getValue));
     }
 }

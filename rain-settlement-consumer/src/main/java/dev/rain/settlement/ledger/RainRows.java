@@ -66,7 +66,7 @@ final class RainRows {
             return rains;
         }
         try (PreparedStatement lock = c.prepareStatement(LOCK)) {
-            lock.setArray(1, PgArrays.text(c, configCodes));
+            lock.setObject(1, PgArrays.text(configCodes));
             try (ResultSet rs = lock.executeQuery()) {
                 while (rs.next()) {
                     rains.put(rs.getString(1), new LockedRain(rs.getString(1), rs.getString(2),
@@ -82,10 +82,10 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(ADD_COUNTERS)) {
-            update.setArray(1, PgArrays.text(c, counters, Counters::configCode));
-            update.setArray(2, PgArrays.integer(c, counters, Counters::settledCount));
-            update.setArray(3, PgArrays.bigint(c, counters, Counters::settledAmount));
-            update.setArray(4, PgArrays.integer(c, counters, Counters::rejectedCount));
+            update.setObject(1, PgArrays.text(counters, Counters::configCode));
+            update.setObject(2, PgArrays.integer(counters, Counters::settledCount));
+            update.setObject(3, PgArrays.bigint(counters, Counters::settledAmount));
+            update.setObject(4, PgArrays.integer(counters, Counters::rejectedCount));
             update.executeUpdate();
         }
     }
@@ -96,11 +96,11 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(RAISE_BEST_LUCK)) {
-            update.setArray(1, PgArrays.text(c, best, Claim::configCode));
-            update.setArray(2, PgArrays.text(c, best, Claim::userId));
-            update.setArray(3, PgArrays.bigint(c, best, Claim::amount));
-            update.setArray(4, PgArrays.text(c, best, Claim::bizId));
-            update.setArray(5, PgArrays.timestamps(c, best, Claim::occurredAt));
+            update.setObject(1, PgArrays.text(best, Claim::configCode));
+            update.setObject(2, PgArrays.text(best, Claim::userId));
+            update.setObject(3, PgArrays.bigint(best, Claim::amount));
+            update.setObject(4, PgArrays.text(best, Claim::bizId));
+            update.setObject(5, PgArrays.timestamps(best, Claim::occurredAt));
             update.executeUpdate();
         }
     }
@@ -110,9 +110,9 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(FINISH_BY_REFUND)) {
-            update.setArray(1, PgArrays.text(c, refunds, Claim::configCode));
-            update.setArray(2, PgArrays.bigint(c, refunds, Claim::amount));
-            update.setArray(3, PgArrays.timestamps(c, refunds, Claim::occurredAt));
+            update.setObject(1, PgArrays.text(refunds, Claim::configCode));
+            update.setObject(2, PgArrays.bigint(refunds, Claim::amount));
+            update.setObject(3, PgArrays.timestamps(refunds, Claim::occurredAt));
             update.executeUpdate();
         }
     }

@@ -46,7 +46,7 @@ public final class SettlementLedger {
         Savepoint beforeSettling = c.setSavepoint();
         Outcome outcome;
         try {
-            outcome = settleInRounds(c, rains, claims);
+            outcome = settleInRounds(c, rains, claims, beforeSettling);
             c.releaseSavepoint(beforeSettling);
         } catch (SQLException e) {
             if (Refusals.of(e).isEmpty()) {
@@ -64,11 +64,14 @@ public final class SettlementLedger {
      * A bizId delivered twice in one batch is settled in a later round than its first occurrence, so it is judged
      * against the journal like any redelivery: the same grab again, or the packet claimed by someone else.
      */
-    private Outcome settleInRounds(Connection c, Map<String, LockedRain> rains, List<Claim> claims)
-        throws SQLException {
+    private Outcome settleInRounds(Connection c, Map<String, LockedRain> rains, List<Claim> claims,
+                                   Savepoint beforeSettling) throws SQLException {
         Outcome outcome = new Outcome();
+        // Only the first round starts with nothing written since the savepoint.
+        Savepoint cleanSince = beforeSettling;
         for (List<Claim> round : rounds(claims)) {
-            outcome.add(settle(c, rains, round));
+            outcome.add(settle(c, rains, round, cleanSince));
+            cleanSince = null;
         }
         return outcome;
     }
@@ -79,7 +82,7 @@ public final class SettlementLedger {
         for (Claim claim : claims) {
             Savepoint beforeClaim = c.setSavepoint();
             try {
-                outcome.add(settle(c, rains, List.of(claim)));
+                outcome.add(settle(c, rains, List.of(claim), beforeClaim));
                 c.releaseSavepoint(beforeClaim);
             } catch (SQLException e) {
                 Optional<AnomalyReason> refusal = Refusals.of(e);
@@ -94,8 +97,13 @@ public final class SettlementLedger {
         return outcome;
     }
 
-    /** Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money. */
-    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims) throws SQLException {
+    /**
+     * Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money.
+     *
+     * @param cleanSince a savepoint with nothing written after it yet, or null (see {@link TransferRows#insert})
+     */
+    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims, Savepoint cleanSince)
+        throws SQLException {
         Outcome outcome = new Outcome();
         List<Claim> insertable = new ArrayList<>();
         // Claims that must not be credited; each becomes its anomaly unless the journal shows it was applied before.
@@ -118,7 +126,7 @@ public final class SettlementLedger {
                 insertable.add(claim);
             }
         }
-        Set<String> inserted = TransferRows.insert(c, insertable);
+        Set<String> inserted = TransferRows.insert(c, insertable, cleanSince);
         List<Claim> fresh = new ArrayList<>();
         List<Claim> seenBefore = new ArrayList<>();
         insertable.forEach(claim -> (inserted.contains(claim.bizId()) ? fresh : seenBefore).add(claim));
