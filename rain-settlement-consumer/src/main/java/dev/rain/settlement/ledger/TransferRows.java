@@ -62,6 +62,22 @@ final class TransferRows {
     }
 
     /**
+     * The batch's rows with a plain INSERT and no savepoint: any bizId already in the journal, or any row a
+     * constraint refuses, fails the statement and with it the caller's transaction.
+     *
+     * @return every claim's bizId
+     */
+    static Set<String> insertNew(Connection c, List<Claim> claims) throws SQLException {
+        if (claims.isEmpty()) {
+            return Set.of();
+        }
+        insertAll(c, claims);
+        Set<String> inserted = new HashSet<>();
+        claims.forEach(claim -> inserted.add(claim.bizId()));
+        return inserted;
+    }
+
+    /**
      * @param cleanSince a savepoint the caller set with nothing written after it, or null: a refused plain insert
      *     then rolls back to it instead of to a savepoint of its own, two round trips fewer per batch
      * @return the bizIds this call inserted; the others were already in the journal
@@ -134,7 +150,7 @@ final class TransferRows {
     }
 
     /** SQLSTATE class 23: a unique key, a CHECK or a NOT NULL refused a row. */
-    private static boolean isConstraintViolation(SQLException e) {
+    static boolean isConstraintViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
