@@ -21,7 +21,7 @@ final class AccountRows {
      * so two consumers crediting the same wallets lock them in the same order. The debited escrows come back: one
      * missing means money would come from nowhere.
      */
-    private static final String MOVE = """
+    static final String MOVE = """
         WITH debited AS (
             UPDATE accounts a SET balance = a.balance - d.amount, updated_at = now()
             FROM unnest(?::text[], ?::bigint[]) AS d(account_id, amount)
@@ -43,17 +43,33 @@ final class AccountRows {
         if (debits.isEmpty() && credits.isEmpty()) {
             return;
         }
-        List<String> debited = new ArrayList<>();
         try (PreparedStatement move = c.prepareStatement(MOVE)) {
-            move.setObject(1, PgArrays.text(debits.keySet()));
-            move.setObject(2, PgArrays.bigint(debits.entrySet(), Map.Entry::getValue));
-            move.setObject(3, PgArrays.text(credits.keySet()));
-            move.setObject(4, PgArrays.bigint(credits.entrySet(), Map.Entry::getValue));
+            bindMove(move, 1, debits, credits);
             try (ResultSet rs = move.executeQuery()) {
-                while (rs.next()) {
-                    debited.add(rs.getString(1));
-                }
+                checkDebited(debits, rs);
             }
+        }
+    }
+
+    /** Binds {@link #MOVE}'s parameters from {@code at}; returns the index after them. */
+    static int bindMove(PreparedStatement move, int at, SortedMap<String, Long> debits, SortedMap<String, Long> credits)
+        throws SQLException {
+        move.setObject(at, PgArrays.text(debits.keySet()));
+        move.setObject(at + 1, PgArrays.bigint(debits.entrySet(), Map.Entry::getValue));
+        move.setObject(at + 2, PgArrays.text(credits.keySet()));
+        move.setObject(at + 3, PgArrays.bigint(credits.entrySet(), Map.Entry::getValue));
+        return at + 4;
+    }
+
+    /**
+     * Reads {@link #MOVE}'s debited escrows.
+     *
+     * @throws EscrowMissingException when an account to debit does not exist: money never comes from nowhere
+     */
+    static void checkDebited(SortedMap<String, Long> debits, ResultSet rs) throws SQLException {
+        List<String> debited = new ArrayList<>();
+        while (rs.next()) {
+            debited.add(rs.getString(1));
         }
         if (debited.size() != debits.size()) {
             List<String> missing = new ArrayList<>(debits.keySet());

@@ -47,39 +47,14 @@ public final class SettlementLedger {
         }
         SortedSet<String> codes = claims.stream().map(Claim::configCode)
             .collect(Collectors.toCollection(TreeSet::new));
-        if (rounds(claims).size() == 1) {
-            Optional<BatchResult> result = applyInOneGo(c, codes, claims);
+        if (NewGrabs.candidates(claims)) {
+            Optional<BatchResult> result = NewGrabs.settle(c, codes, claims, bestPerRain(claims));
             if (result.isPresent()) {
                 return result.get();
             }
+            LOG.debug("batch of {} grabs is not all new; settling it claim against journal", claims.size());
         }
         return applyCarefully(c, codes, claims);
-    }
-
-    /**
-     * The usual batch: bizIds the journal has never seen, nothing the schema refuses. Its journal rows go in with a
-     * plain INSERT and no savepoint, two round trips fewer than {@link #applyCarefully}. Whatever a constraint
-     * refuses (a redelivered bizId, a viewer's slot already taken, an escrow that cannot pay) rolls the whole
-     * transaction back, and {@link #applyCarefully} decides the batch exactly as it always did.
-     *
-     * @return empty when the transaction was rolled back
-     */
-    private Optional<BatchResult> applyInOneGo(Connection c, SortedSet<String> codes, List<Claim> claims)
-        throws SQLException {
-        Map<String, LockedRain> rains = RainRows.lock(c, codes);
-        Outcome outcome;
-        try {
-            outcome = settle(c, rains, claims, TransferRows::insertNew);
-        } catch (SQLException e) {
-            if (!TransferRows.isConstraintViolation(e) && Refusals.of(e).isEmpty()) {
-                throw e;
-            }
-            LOG.debug("batch of {} claims refused on the first go ({}); settling it carefully", claims.size(),
-                e.getMessage());
-            c.rollback();
-            return Optional.empty();
-        }
-        return Optional.of(record(c, rains, outcome));
     }
 
     private BatchResult applyCarefully(Connection c, SortedSet<String> codes, List<Claim> claims)
@@ -113,8 +88,7 @@ public final class SettlementLedger {
         // Only the first round starts with nothing written since the savepoint.
         Savepoint cleanSince = beforeSettling;
         for (List<Claim> round : rounds(claims)) {
-            Savepoint clean = cleanSince;
-            outcome.add(settle(c, rains, round, (conn, fresh) -> TransferRows.insert(conn, fresh, clean)));
+            outcome.add(settle(c, rains, round, cleanSince));
             cleanSince = null;
         }
         return outcome;
@@ -126,8 +100,7 @@ public final class SettlementLedger {
         for (Claim claim : claims) {
             Savepoint beforeClaim = c.setSavepoint();
             try {
-                outcome.add(settle(c, rains, List.of(claim),
-                    (conn, fresh) -> TransferRows.insert(conn, fresh, beforeClaim)));
+                outcome.add(settle(c, rains, List.of(claim), beforeClaim));
                 c.releaseSavepoint(beforeClaim);
             } catch (SQLException e) {
                 Optional<AnomalyReason> refusal = Refusals.of(e);
@@ -142,15 +115,12 @@ public final class SettlementLedger {
         return outcome;
     }
 
-    /** How a round's journal rows go in; returns the bizIds it inserted. */
-    @FunctionalInterface
-    private interface JournalInsert {
-        Set<String> insert(Connection c, List<Claim> claims) throws SQLException;
-    }
-
-    /** Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money. */
-    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims,
-                           JournalInsert journalInsert)
+    /**
+     * Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money.
+     *
+     * @param cleanSince a savepoint with nothing written after it yet, or null (see {@link TransferRows#insert})
+     */
+    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims, Savepoint cleanSince)
         throws SQLException {
         Outcome outcome = new Outcome();
         List<Claim> insertable = new ArrayList<>();
@@ -174,7 +144,7 @@ public final class SettlementLedger {
                 insertable.add(claim);
             }
         }
-        Set<String> inserted = journalInsert.insert(c, insertable);
+        Set<String> inserted = TransferRows.insert(c, insertable, cleanSince);
         List<Claim> fresh = new ArrayList<>();
         List<Claim> seenBefore = new ArrayList<>();
         insertable.forEach(claim -> (inserted.contains(claim.bizId()) ? fresh : seenBefore).add(claim));
@@ -251,22 +221,17 @@ public final class SettlementLedger {
         Map<String, RainRows.Counters> counters = new TreeMap<>();
         for (Claim grab : outcome.credited) {
             counters.merge(grab.configCode(), new RainRows.Counters(grab.configCode(), 1, grab.amount(), 0),
-                SettlementLedger::sum);
+                RainRows.Counters::plus);
         }
         for (Anomaly anomaly : recorded) {
             String code = anomaly.claim().configCode();
             if (anomaly.reason().packetLeftUncredited() && rains.containsKey(code)) {
-                counters.merge(code, new RainRows.Counters(code, 0, 0, 1), SettlementLedger::sum);
+                counters.merge(code, new RainRows.Counters(code, 0, 0, 1), RainRows.Counters::plus);
             }
         }
         RainRows.addCounters(c, counters.values());
         RainRows.raiseBestLuck(c, bestPerRain(outcome.credited));
         return new BatchResult(outcome.credited.size(), outcome.refunded.size(), outcome.duplicates, recorded);
-    }
-
-    private static RainRows.Counters sum(RainRows.Counters a, RainRows.Counters b) {
-        return new RainRows.Counters(a.configCode(), a.settledCount() + b.settledCount(),
-            Math.addExact(a.settledAmount(), b.settledAmount()), a.rejectedCount() + b.rejectedCount());
     }
 
     private static List<Claim> bestPerRain(List<Claim> credited) {

@@ -23,7 +23,7 @@ final class TransferRows {
      * (bound once, taken from {@link Ids}) and the code and user columns: two fewer arrays of 2,000 strings to
      * encode, send and parse in the statement that is the largest part of a batch.
      */
-    private static final String INSERT_ROWS = """
+    static final String INSERT_ROWS = """
         INSERT INTO transfers (biz_id, kind, debit_account, credit_account, amount, config_code, user_id,
                                grab_slot, occurred_at)
         SELECT t.biz_id, t.kind, ?::text || t.config_code, ?::text || t.user_id, t.amount, t.config_code, t.user_id,
@@ -59,22 +59,6 @@ final class TransferRows {
     }
 
     private TransferRows() {
-    }
-
-    /**
-     * The batch's rows with a plain INSERT and no savepoint: any bizId already in the journal, or any row a
-     * constraint refuses, fails the statement and with it the caller's transaction.
-     *
-     * @return every claim's bizId
-     */
-    static Set<String> insertNew(Connection c, List<Claim> claims) throws SQLException {
-        if (claims.isEmpty()) {
-            return Set.of();
-        }
-        insertAll(c, claims);
-        Set<String> inserted = new HashSet<>();
-        claims.forEach(claim -> inserted.add(claim.bizId()));
-        return inserted;
     }
 
     /**
@@ -138,15 +122,21 @@ final class TransferRows {
     }
 
     private static void bind(PreparedStatement insert, List<Claim> claims) throws SQLException {
-        insert.setString(1, ESCROW_PREFIX);
-        insert.setString(2, WALLET_PREFIX);
-        insert.setObject(3, PgArrays.text(claims, Claim::bizId));
-        insert.setObject(4, PgArrays.text(claims, claim -> claim.event().type().name()));
-        insert.setObject(5, PgArrays.bigint(claims, Claim::amount));
-        insert.setObject(6, PgArrays.text(claims, Claim::configCode));
-        insert.setObject(7, PgArrays.text(claims, Claim::userId));
-        insert.setObject(8, PgArrays.integerOrNull(claims, claim -> claim.isGrab() ? claim.slot() : 0));
-        insert.setObject(9, PgArrays.epochMicros(claims, Claim::occurredAt));
+        bind(insert, 1, claims);
+    }
+
+    /** Binds {@link #INSERT_ROWS}'s parameters from {@code at}; returns the index after them. */
+    static int bind(PreparedStatement insert, int at, List<Claim> claims) throws SQLException {
+        insert.setString(at, ESCROW_PREFIX);
+        insert.setString(at + 1, WALLET_PREFIX);
+        insert.setObject(at + 2, PgArrays.text(claims, Claim::bizId));
+        insert.setObject(at + 3, PgArrays.text(claims, claim -> claim.event().type().name()));
+        insert.setObject(at + 4, PgArrays.bigint(claims, Claim::amount));
+        insert.setObject(at + 5, PgArrays.text(claims, Claim::configCode));
+        insert.setObject(at + 6, PgArrays.text(claims, Claim::userId));
+        insert.setObject(at + 7, PgArrays.integerOrNull(claims, claim -> claim.isGrab() ? claim.slot() : 0));
+        insert.setObject(at + 8, PgArrays.epochMicros(claims, Claim::occurredAt));
+        return at + 9;
     }
 
     /** SQLSTATE class 23: a unique key, a CHECK or a NOT NULL refused a row. */
