@@ -3,11 +3,9 @@ package dev.rain.settlement.kafka;
 import dev.rain.settlement.ledger.BatchResult;
 import dev.rain.settlement.ledger.LedgerWriter;
 import java.sql.SQLException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Runs a batch's ledger transaction on a thread of its own, so that the loop thread commits the previous batch's
@@ -35,24 +33,7 @@ final class LedgerInFlight implements AutoCloseable {
 
         /** Waits for the transaction; its failure is rethrown as the ledger threw it. */
         BatchResult await() throws SQLException {
-            try {
-                return result.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptException(e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(cause);
-            }
+            return Futures.await(result, SQLException.class);
         }
 
         /** Its result was counted and its offsets handed to the next commit (by the rebalance listener). */
