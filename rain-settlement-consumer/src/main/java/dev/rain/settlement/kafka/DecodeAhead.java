@@ -1,13 +1,11 @@
 package dev.rain.settlement.kafka;
 
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Decodes the next poll's records on a thread of its own while the loop thread settles the previous batch, so the
@@ -34,20 +32,7 @@ final class DecodeAhead implements AutoCloseable {
 
         /** Waits for the decoding; a failure that is not a poison record (those are in the batch) is rethrown. */
         Batch join() {
-            try {
-                return decoded.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptException(e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            return Futures.await(decoded, RuntimeException.class);
         }
 
         void drop() {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each poll is settled in one database transaction, and its offsets are committed only after that
  * transaction committed, so a crash anywhere re-delivers records the ledger already has (it deduplicates on
- * bizId) and never skips one it has not. The next poll's records are decoded ({@link DecodeAhead}) while the
- * database settles the current batch; they are settled only after it, and dropped (sought back to) whenever it
- * does not end settled. Failures are sorted ({@link FailureTriage}): fatal ones stop the loop,
+ * bizId) and never skips one it has not. The transaction runs on a thread of its own ({@link LedgerInFlight})
+ * while this thread commits the previous batch's offsets, polls the next records and has them decoded
+ * ({@link DecodeAhead}); those are settled only after the batch in flight has ended settled, and dropped (sought
+ * back to) whenever it has not. Failures are sorted ({@link FailureTriage}): fatal ones stop the loop,
  * transient ones rewind to what is settled and retry after a bounded backoff, and a record that can never be
  * settled goes to the dead-letter topic before it is committed past.
  */
@@ -49,10 +50,13 @@ public final class SettlementLoop implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final DeadLetters deadLetters;
     private final DecodeAhead decodeAhead = new DecodeAhead();
+    private final LedgerInFlight ledgerInFlight;
     private final SettlementMetrics metrics = new SettlementMetrics();
     private final RetryDelay retryDelay = new RetryDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
     /** Settled in the ledger (or dead-lettered) but not yet committed to Kafka. Loop thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    /** The batch whose transaction runs now, if any. Loop thread only. */
+    private LedgerInFlight.Settling settling;
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final Thread thread;
     private boolean started;
@@ -63,6 +67,7 @@ public final class SettlementLoop implements AutoCloseable {
         this.topic = config.topic();
         this.maxTries = config.maxTries();
         this.ledger = ledger;
+        this.ledgerInFlight = new LedgerInFlight(ledger);
         this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.group(), clientId, config.maxBatch());
         this.deadLetters = new DeadLetters(KafkaClients.deadLetterProducer(config.kafkaBootstrap(), clientId + "-dlq"),
             config.deadLetterTopic());
@@ -127,17 +132,25 @@ public final class SettlementLoop implements AutoCloseable {
             consumer.subscribe(List.of(topic), new Rebalances());
             Batch pending = null;
             while (!closing()) {
-                // With a batch waiting, take only what is already fetched: that batch must not wait for more.
-                ConsumerRecords<String, byte[]> records = consumer.poll(pending == null ? POLL_TIMEOUT : Duration.ZERO);
+                boolean busy = pending != null || settling != null;
+                // With a batch waiting or in flight, take only what is already fetched: the database must not wait.
+                ConsumerRecords<String, byte[]> records = consumer.poll(busy ? Duration.ZERO : POLL_TIMEOUT);
                 metrics.polled(lag(), System.currentTimeMillis());
-                if (records.isEmpty() && pending == null) {
-                    commitLeftovers();
-                }
                 DecodeAhead.Ahead ahead = records.isEmpty() ? null : decodeAhead.start(records);
-                if (pending != null && !process(pending, ahead) && ahead != null) {
-                    ahead.drop();
-                    ahead = null;
+                if (!land(pending, ahead)) {
+                    pending = null;
+                    if (ahead != null) {
+                        ahead.drop();
+                    }
+                    continue;
                 }
+                // Never once closing: a batch settled one record at a time may have stopped half-way, and what
+                // was polled after it must then not be settled (its offsets would pass the unsettled records).
+                if (pending != null && !closing()) {
+                    startSettling(pending);
+                }
+                // The batch just landed is committed while the database settles the next one.
+                commitSettled();
                 pending = ahead == null ? null : ahead.join();
             }
         } catch (RuntimeException | Error e) {
@@ -146,6 +159,7 @@ public final class SettlementLoop implements AutoCloseable {
                 LOG.error("settlement loop stopped by a failure it cannot retry", e);
             }
         } finally {
+            bookIfSettled();
             commitSettledBeforeClosing();
             closeClients();
             LOG.info("settlement loop stopped: {} applied, {} duplicates, {} anomalies, {} dead-lettered",
@@ -153,24 +167,44 @@ public final class SettlementLoop implements AutoCloseable {
         }
     }
 
-    /**
-     * Settles a batch; {@code ahead}, polled after it, is not touched.
-     *
-     * @return false when the batch was not settled and the consumer was sought back to it: then {@code ahead}'s
-     *     records are read again too, and the caller must drop them
-     */
-    private boolean process(Batch polled, DecodeAhead.Ahead ahead) {
+    private void startSettling(Batch polled) {
         Batch batch = polled.ofPartitions(consumer.assignment());
-        if (batch.isEmpty()) {
+        if (!batch.isEmpty()) {
+            settling = ledgerInFlight.start(batch);
+        }
+    }
+
+    /**
+     * Waits for the batch in flight, if any, and books it: counted, its poison records dead-lettered, its offsets
+     * handed to the next commit. A batch the ledger refused as a whole is settled again one record at a time.
+     *
+     * @return false when the batch was not settled and the consumer was sought back to it: then what was polled
+     *     after it ({@code pending}, {@code ahead}) is read again too, and the caller must drop it
+     */
+    private boolean land(Batch pending, DecodeAhead.Ahead ahead) {
+        LedgerInFlight.Settling landing = settling;
+        settling = null;
+        if (landing == null || landing.booked()) {
             return true;
         }
+        Batch batch = landing.batch();
         try {
-            settle(batch);
+            try {
+                book(batch, landing.await());
+            } catch (SQLException | RuntimeException e) {
+                if (FailureTriage.of(e) != FailureTriage.Verdict.DETERMINISTIC) {
+                    throw e;
+                }
+                // A rebalance during the transaction may have moved partitions away: theirs is the new owner's now.
+                batch = batch.ofPartitions(consumer.assignment());
+                LOG.warn("batch of {} records failed ({}); settling them one at a time", batch.size(), e.toString());
+                settleOneByOne(batch);
+            }
             retryDelay.reset();
             return true;
         } catch (SQLException | RuntimeException e) {
             switch (FailureTriage.of(e)) {
-                case TRANSIENT -> retryLater(batch, ahead == null ? Map.of() : ahead.firstOffsets(), e);
+                case TRANSIENT -> retryLater(batch, polledAfter(pending, ahead), e);
                 case SHUTDOWN -> throw (RuntimeException) e;
                 // Fatal, or deterministic outside any one record (committing, dead-lettering): nothing to skip.
                 default -> throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
@@ -179,25 +213,46 @@ public final class SettlementLoop implements AutoCloseable {
         }
     }
 
-    private void settle(Batch batch) throws SQLException {
-        BatchResult result;
-        try {
-            result = ledger.apply(batch.claims());
-        } catch (SQLException | RuntimeException e) {
-            if (FailureTriage.of(e) != FailureTriage.Verdict.DETERMINISTIC) {
-                throw e;
-            }
-            LOG.warn("batch of {} records failed ({}); settling them one at a time", batch.size(), e.toString());
-            settleOneByOne(batch);
-            return;
-        }
+    private void book(Batch batch, BatchResult result) {
         counted(result);
         for (Batch.Entry poison : batch.poisons()) {
             deadLetter(poison, poison.poison());
         }
         batch.settledAll();
         uncommitted.putAll(batch.settledOffsets());
-        commit();
+    }
+
+    /**
+     * Waits for the batch in flight and books it if its transaction committed; a failure is left to {@link #land}
+     * (after the poll that called a rebalance listener) or dropped (when closing): its records are read again.
+     */
+    private void bookIfSettled() {
+        LedgerInFlight.Settling current = settling;
+        if (current == null || current.booked()) {
+            return;
+        }
+        BatchResult result;
+        try {
+            result = current.await();
+        } catch (SQLException | RuntimeException e) {
+            return;
+        }
+        try {
+            book(current.batch(), result);
+            current.markBooked();
+        } catch (RuntimeException e) {
+            // A dead letter that could not be sent: land() books the batch again and retries it.
+            LOG.warn("could not book the batch that was in flight yet: {}", e.toString());
+        }
+    }
+
+    /** Per partition, where the records polled after the batch in flight start: {@code pending}, then {@code ahead}. */
+    private static Map<TopicPartition, Long> polledAfter(Batch pending, DecodeAhead.Ahead ahead) {
+        Map<TopicPartition, Long> first = new HashMap<>(ahead == null ? Map.of() : ahead.firstOffsets());
+        if (pending != null) {
+            first.putAll(pending.unsettledFrom());
+        }
+        return first;
     }
 
     /** Finds the records that fail on their own: each gets {@code maxTries}, then the dead-letter topic. */
@@ -252,12 +307,12 @@ public final class SettlementLoop implements AutoCloseable {
     }
 
     /**
-     * Commits what a failed commit left settled but uncommitted (a rebalance in progress, a broker away) once the
-     * loop is idle. Otherwise only the next batch's commit would carry it, and after the last batch of a burst
-     * there is none: the partition would stay behind in the group's offsets, though the ledger has everything.
-     * The fault suite's Postgres crash met exactly that (a commit refused by a rebalance on the last batch).
+     * Commits what is booked. A refusal the broker may lift (a rebalance in progress, a broker away) leaves the
+     * offsets for the next call, one per loop turn, busy or idle: otherwise, after the last batch of a burst, the
+     * partition would stay behind in the group's offsets though the ledger has everything. The fault suite's
+     * Postgres crash met exactly that (a commit refused by a rebalance on the last batch).
      */
-    private void commitLeftovers() {
+    private void commitSettled() {
         if (uncommitted.isEmpty()) {
             return;
         }
@@ -267,7 +322,7 @@ public final class SettlementLoop implements AutoCloseable {
             if (FailureTriage.of(e) != FailureTriage.Verdict.TRANSIENT) {
                 throw e;
             }
-            LOG.debug("settled offsets still not committed, trying again on the next idle poll: {}", e.toString());
+            LOG.debug("settled offsets still not committed, trying again on the next turn: {}", e.toString());
         }
     }
 
@@ -330,6 +385,7 @@ public final class SettlementLoop implements AutoCloseable {
 
     private void closeClients() {
         decodeAhead.close();
+        ledgerInFlight.close();
         try {
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
@@ -351,6 +407,9 @@ public final class SettlementLoop implements AutoCloseable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // The batch in flight may hold records of these partitions: their offsets can only go with it, once
+            // its transaction has committed. Otherwise the new owner re-reads them from what was committed before.
+            bookIfSettled();
             Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>();
             partitions.forEach(partition -> {
                 OffsetAndMetadata offset = uncommitted.remove(partition);

@@ -9,63 +9,72 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** SQL of {@code accounts} as the settlement moves money: one statement per side, whatever the batch size. */
+/** SQL of {@code accounts} as the settlement moves money: one statement, whatever the batch size. */
 final class AccountRows {
 
     /**
-     * The balance CHECK (balance >= 0) refuses a debit the escrow cannot cover. Escrow rows need no ordering here:
-     * an escrow is only ever written by whoever holds its rain row's lock.
+     * Both sides of a batch in one statement (one round trip): the escrows debited, the wallets credited. The two
+     * never touch the same row (an escrow and a wallet are different accounts), as a data-modifying WITH requires.
+     *
+     * <p>The balance CHECK (balance >= 0) refuses a debit the escrow cannot cover. Escrow rows need no ordering:
+     * an escrow is only ever written by whoever holds its rain row's lock. Wallets are credited in account order,
+     * so two consumers crediting the same wallets lock them in the same order. The debited escrows come back: one
+     * missing means money would come from nowhere.
      */
-    private static final String DEBIT = """
-        UPDATE accounts a SET balance = a.balance - d.amount, updated_at = now()
-        FROM unnest(?::text[], ?::bigint[]) AS d(account_id, amount)
-        WHERE a.account_id = d.account_id
-        RETURNING a.account_id""";
-
-    /** Rows in account order, so two consumers crediting the same wallets lock them in the same order. */
-    private static final String CREDIT = """
-        INSERT INTO accounts (account_id, balance)
-        SELECT w.account_id, w.amount FROM unnest(?::text[], ?::bigint[]) AS w(account_id, amount)
-        ORDER BY w.account_id
-        ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now()""";
+    static final String MOVE = """
+        WITH debited AS (
+            UPDATE accounts a SET balance = a.balance - d.amount, updated_at = now()
+            FROM unnest(?::text[], ?::bigint[]) AS d(account_id, amount)
+            WHERE a.account_id = d.account_id
+            RETURNING a.account_id),
+        credited AS (
+            INSERT INTO accounts (account_id, balance)
+            SELECT w.account_id, w.amount FROM unnest(?::text[], ?::bigint[]) AS w(account_id, amount)
+            ORDER BY w.account_id
+            ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now())
+        SELECT account_id FROM debited""";
 
     private AccountRows() {
     }
 
     /** @throws EscrowMissingException when an account to debit does not exist: money never comes from nowhere */
-    static void debit(Connection c, SortedMap<String, Long> amounts) throws SQLException {
-        if (amounts.isEmpty()) {
+    static void move(Connection c, SortedMap<String, Long> debits, SortedMap<String, Long> credits)
+        throws SQLException {
+        if (debits.isEmpty() && credits.isEmpty()) {
             return;
         }
-        List<String> debited = new ArrayList<>();
-        try (PreparedStatement debit = c.prepareStatement(DEBIT)) {
-            bind(c, debit, amounts);
-            try (ResultSet rs = debit.executeQuery()) {
-                while (rs.next()) {
-                    debited.add(rs.getString(1));
-                }
+        try (PreparedStatement move = c.prepareStatement(MOVE)) {
+            bindMove(move, 1, debits, credits);
+            try (ResultSet rs = move.executeQuery()) {
+                checkDebited(debits, rs);
             }
         }
-        if (debited.size() != amounts.size()) {
-            List<String> missing = new ArrayList<>(amounts.keySet());
+    }
+
+    /** Binds {@link #MOVE}'s parameters from {@code at}; returns the index after them. */
+    static int bindMove(PreparedStatement move, int at, SortedMap<String, Long> debits, SortedMap<String, Long> credits)
+        throws SQLException {
+        move.setObject(at, PgArrays.text(debits.keySet()));
+        move.setObject(at + 1, PgArrays.bigint(debits.entrySet(), Map.Entry::getValue));
+        move.setObject(at + 2, PgArrays.text(credits.keySet()));
+        move.setObject(at + 3, PgArrays.bigint(credits.entrySet(), Map.Entry::getValue));
+        return at + 4;
+    }
+
+    /**
+     * Reads {@link #MOVE}'s debited escrows.
+     *
+     * @throws EscrowMissingException when an account to debit does not exist: money never comes from nowhere
+     */
+    static void checkDebited(SortedMap<String, Long> debits, ResultSet rs) throws SQLException {
+        List<String> debited = new ArrayList<>();
+        while (rs.next()) {
+            debited.add(rs.getString(1));
+        }
+        if (debited.size() != debits.size()) {
+            List<String> missing = new ArrayList<>(debits.keySet());
             missing.removeAll(debited);
             throw new EscrowMissingException(missing);
         }
-    }
-
-    static void credit(Connection c, SortedMap<String, Long> amounts) throws SQLException {
-        if (amounts.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement credit = c.prepareStatement(CREDIT)) {
-            bind(c, credit, amounts);
-            credit.executeUpdate();
-        }
-    }
-
-    private static void bind(Connection c, PreparedStatement statement, SortedMap<String, Long> amounts)
-        throws SQLException {
-        statement.setArray(1, PgArrays.text(c, amounts.keySet()));
-        statement.setArray(2, PgArrays.bigint(c, amounts.entrySet(), Map.Entry::getValue));
     }
 }

@@ -40,13 +40,13 @@ final class AnomalyRows {
         List<Anomaly> rows = List.copyOf(byKey.values());
         List<Anomaly> recorded = new ArrayList<>();
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            insert.setArray(1, PgArrays.text(c, rows, a -> a.claim().configCode()));
-            insert.setArray(2, PgArrays.text(c, rows, a -> a.claim().bizId()));
-            insert.setArray(3, PgArrays.text(c, rows, a -> a.claim().userId()));
-            insert.setArray(4, PgArrays.bigint(c, rows, a -> a.claim().amount()));
-            insert.setArray(5, PgArrays.timestamps(c, rows, a -> a.claim().occurredAt()));
-            insert.setArray(6, PgArrays.text(c, rows, a -> a.reason().name()));
-            insert.setArray(7, PgArrays.text(c, rows, Anomaly::detail));
+            insert.setObject(1, PgArrays.text(rows, a -> a.claim().configCode()));
+            insert.setObject(2, PgArrays.text(rows, a -> a.claim().bizId()));
+            insert.setObject(3, PgArrays.text(rows, a -> a.claim().userId()));
+            insert.setObject(4, PgArrays.bigint(rows, a -> a.claim().amount()));
+            insert.setObject(5, PgArrays.timestamps(rows, a -> a.claim().occurredAt()));
+            insert.setObject(6, PgArrays.text(rows, a -> a.reason().name()));
+            insert.setObject(7, PgArrays.text(rows, Anomaly::detail));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
                     recorded.add(byKey.get(new Key(rs.getString(1), rs.getString(2),

@@ -19,13 +19,13 @@ final class RainRows {
      * is either applied before the refund (and the refund sees it) or sees the rain FINISHED; and two consumers
      * never wait on each other in opposite orders.
      */
-    private static final String LOCK = """
+    static final String LOCK = """
         SELECT config_code, anchor_id, status, max_grabs_per_user
         FROM rains WHERE config_code = ANY(?::text[])
         ORDER BY config_code
         FOR UPDATE""";
 
-    private static final String ADD_COUNTERS = """
+    static final String ADD_COUNTERS = """
         UPDATE rains r SET settled_count = r.settled_count + d.settled_count,
                            settled_amount = r.settled_amount + d.settled_amount,
                            rejected_count = r.rejected_count + d.rejected_count
@@ -34,7 +34,7 @@ final class RainRows {
         WHERE r.config_code = d.config_code""";
 
     /** Best luck: the highest amount; ties go to the earliest grab, then to the lowest packet id. */
-    private static final String RAISE_BEST_LUCK = """
+    static final String RAISE_BEST_LUCK = """
         UPDATE rains r SET best_luck_user = b.user_id, best_luck_amount = b.amount,
                            best_luck_packet = b.packet_id, best_luck_at = b.occurred_at::timestamptz
         FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
@@ -55,24 +55,40 @@ final class RainRows {
 
     /** Per rain: what this batch settled, and how many of its refusals left a packet uncredited. */
     record Counters(String configCode, int settledCount, long settledAmount, int rejectedCount) {
+
+        Counters plus(Counters other) {
+            return new Counters(configCode, settledCount + other.settledCount,
+                Math.addExact(settledAmount, other.settledAmount), rejectedCount + other.rejectedCount);
+        }
     }
 
     private RainRows() {
     }
 
     static Map<String, LockedRain> lock(Connection c, SortedSet<String> configCodes) throws SQLException {
-        Map<String, LockedRain> rains = new HashMap<>();
         if (configCodes.isEmpty()) {
-            return rains;
+            return new HashMap<>();
         }
         try (PreparedStatement lock = c.prepareStatement(LOCK)) {
-            lock.setArray(1, PgArrays.text(c, configCodes));
+            bindLock(lock, 1, configCodes);
             try (ResultSet rs = lock.executeQuery()) {
-                while (rs.next()) {
-                    rains.put(rs.getString(1), new LockedRain(rs.getString(1), rs.getString(2),
-                        RainStatus.valueOf(rs.getString(3)), rs.getInt(4)));
-                }
+                return locked(rs);
             }
+        }
+    }
+
+    /** Binds {@link #LOCK}'s parameter at {@code at}; returns the index after it. */
+    static int bindLock(PreparedStatement statement, int at, SortedSet<String> configCodes) throws SQLException {
+        statement.setObject(at, PgArrays.text(configCodes));
+        return at + 1;
+    }
+
+    /** The rows {@link #LOCK} returned, by code. */
+    static Map<String, LockedRain> locked(ResultSet rs) throws SQLException {
+        Map<String, LockedRain> rains = new HashMap<>();
+        while (rs.next()) {
+            rains.put(rs.getString(1), new LockedRain(rs.getString(1), rs.getString(2),
+                RainStatus.valueOf(rs.getString(3)), rs.getInt(4)));
         }
         return rains;
     }
@@ -82,12 +98,17 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(ADD_COUNTERS)) {
-            update.setArray(1, PgArrays.text(c, counters, Counters::configCode));
-            update.setArray(2, PgArrays.integer(c, counters, Counters::settledCount));
-            update.setArray(3, PgArrays.bigint(c, counters, Counters::settledAmount));
-            update.setArray(4, PgArrays.integer(c, counters, Counters::rejectedCount));
+            bindCounters(update, 1, counters);
             update.executeUpdate();
         }
+    }
+
+    static int bindCounters(PreparedStatement update, int at, Collection<Counters> counters) throws SQLException {
+        update.setObject(at, PgArrays.text(counters, Counters::configCode));
+        update.setObject(at + 1, PgArrays.integer(counters, Counters::settledCount));
+        update.setObject(at + 2, PgArrays.bigint(counters, Counters::settledAmount));
+        update.setObject(at + 3, PgArrays.integer(counters, Counters::rejectedCount));
+        return at + 4;
     }
 
     /** @param best at most one grab per rain: the batch's best of that rain */
@@ -96,13 +117,18 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(RAISE_BEST_LUCK)) {
-            update.setArray(1, PgArrays.text(c, best, Claim::configCode));
-            update.setArray(2, PgArrays.text(c, best, Claim::userId));
-            update.setArray(3, PgArrays.bigint(c, best, Claim::amount));
-            update.setArray(4, PgArrays.text(c, best, Claim::bizId));
-            update.setArray(5, PgArrays.timestamps(c, best, Claim::occurredAt));
+            bindBestLuck(update, 1, best);
             update.executeUpdate();
         }
+    }
+
+    static int bindBestLuck(PreparedStatement update, int at, List<Claim> best) throws SQLException {
+        update.setObject(at, PgArrays.text(best, Claim::configCode));
+        update.setObject(at + 1, PgArrays.text(best, Claim::userId));
+        update.setObject(at + 2, PgArrays.bigint(best, Claim::amount));
+        update.setObject(at + 3, PgArrays.text(best, Claim::bizId));
+        update.setObject(at + 4, PgArrays.timestamps(best, Claim::occurredAt));
+        return at + 5;
     }
 
     static void finishByRefunds(Connection c, List<Claim> refunds) throws SQLException {
@@ -110,9 +136,9 @@ final class RainRows {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(FINISH_BY_REFUND)) {
-            update.setArray(1, PgArrays.text(c, refunds, Claim::configCode));
-            update.setArray(2, PgArrays.bigint(c, refunds, Claim::amount));
-            update.setArray(3, PgArrays.timestamps(c, refunds, Claim::occurredAt));
+            update.setObject(1, PgArrays.text(refunds, Claim::configCode));
+            update.setObject(2, PgArrays.bigint(refunds, Claim::amount));
+            update.setObject(3, PgArrays.timestamps(refunds, Claim::occurredAt));
             update.executeUpdate();
         }
     }

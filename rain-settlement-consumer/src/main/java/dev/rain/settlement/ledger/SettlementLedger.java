@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -36,17 +37,34 @@ public final class SettlementLedger {
         .thenComparing(Claim::occurredAt)
         .thenComparing(Claim::bizId);
 
+    /**
+     * Applies the claims in {@code c}'s transaction, which must hold nothing else: a batch the schema refuses
+     * somewhere is rolled back and settled again, more carefully.
+     */
     public BatchResult apply(Connection c, List<Claim> claims) throws SQLException {
         if (claims.isEmpty()) {
             return new BatchResult(0, 0, 0, List.of());
         }
-        Map<String, LockedRain> rains = RainRows.lock(c, claims.stream().map(Claim::configCode)
-            .collect(Collectors.toCollection(TreeSet::new)));
+        SortedSet<String> codes = claims.stream().map(Claim::configCode)
+            .collect(Collectors.toCollection(TreeSet::new));
+        if (NewGrabs.candidates(claims)) {
+            Optional<BatchResult> result = NewGrabs.settle(c, codes, claims, bestPerRain(claims));
+            if (result.isPresent()) {
+                return result.get();
+            }
+            LOG.debug("batch of {} grabs is not all new; settling it claim against journal", claims.size());
+        }
+        return applyCarefully(c, codes, claims);
+    }
+
+    private BatchResult applyCarefully(Connection c, SortedSet<String> codes, List<Claim> claims)
+        throws SQLException {
+        Map<String, LockedRain> rains = RainRows.lock(c, codes);
         // Rolling back to here keeps the rain locks: the slow path settles against the same snapshot of rains.
         Savepoint beforeSettling = c.setSavepoint();
         Outcome outcome;
         try {
-            outcome = settleInRounds(c, rains, claims);
+            outcome = settleInRounds(c, rains, claims, beforeSettling);
             c.releaseSavepoint(beforeSettling);
         } catch (SQLException e) {
             if (Refusals.of(e).isEmpty()) {
@@ -64,11 +82,14 @@ public final class SettlementLedger {
      * A bizId delivered twice in one batch is settled in a later round than its first occurrence, so it is judged
      * against the journal like any redelivery: the same grab again, or the packet claimed by someone else.
      */
-    private Outcome settleInRounds(Connection c, Map<String, LockedRain> rains, List<Claim> claims)
-        throws SQLException {
+    private Outcome settleInRounds(Connection c, Map<String, LockedRain> rains, List<Claim> claims,
+                                   Savepoint beforeSettling) throws SQLException {
         Outcome outcome = new Outcome();
+        // Only the first round starts with nothing written since the savepoint.
+        Savepoint cleanSince = beforeSettling;
         for (List<Claim> round : rounds(claims)) {
-            outcome.add(settle(c, rains, round));
+            outcome.add(settle(c, rains, round, cleanSince));
+            cleanSince = null;
         }
         return outcome;
     }
@@ -79,7 +100,7 @@ public final class SettlementLedger {
         for (Claim claim : claims) {
             Savepoint beforeClaim = c.setSavepoint();
             try {
-                outcome.add(settle(c, rains, List.of(claim)));
+                outcome.add(settle(c, rains, List.of(claim), beforeClaim));
                 c.releaseSavepoint(beforeClaim);
             } catch (SQLException e) {
                 Optional<AnomalyReason> refusal = Refusals.of(e);
@@ -94,8 +115,13 @@ public final class SettlementLedger {
         return outcome;
     }
 
-    /** Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money. */
-    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims) throws SQLException {
+    /**
+     * Settles claims with distinct bizIds: triage, insert first, judge what was there, move the money.
+     *
+     * @param cleanSince a savepoint with nothing written after it yet, or null (see {@link TransferRows#insert})
+     */
+    private Outcome settle(Connection c, Map<String, LockedRain> rains, List<Claim> claims, Savepoint cleanSince)
+        throws SQLException {
         Outcome outcome = new Outcome();
         List<Claim> insertable = new ArrayList<>();
         // Claims that must not be credited; each becomes its anomaly unless the journal shows it was applied before.
@@ -118,7 +144,7 @@ public final class SettlementLedger {
                 insertable.add(claim);
             }
         }
-        Set<String> inserted = TransferRows.insert(c, insertable);
+        Set<String> inserted = TransferRows.insert(c, insertable, cleanSince);
         List<Claim> fresh = new ArrayList<>();
         List<Claim> seenBefore = new ArrayList<>();
         insertable.forEach(claim -> (inserted.contains(claim.bizId()) ? fresh : seenBefore).add(claim));
@@ -184,8 +210,7 @@ public final class SettlementLedger {
                 refunds.add(claim);
             }
         }
-        AccountRows.debit(c, debits);
-        AccountRows.credit(c, credits);
+        AccountRows.move(c, debits, credits);
         RainRows.finishByRefunds(c, refunds);
     }
 
@@ -196,22 +221,17 @@ public final class SettlementLedger {
         Map<String, RainRows.Counters> counters = new TreeMap<>();
         for (Claim grab : outcome.credited) {
             counters.merge(grab.configCode(), new RainRows.Counters(grab.configCode(), 1, grab.amount(), 0),
-                SettlementLedger::sum);
+                RainRows.Counters::plus);
         }
         for (Anomaly anomaly : recorded) {
             String code = anomaly.claim().configCode();
             if (anomaly.reason().packetLeftUncredited() && rains.containsKey(code)) {
-                counters.merge(code, new RainRows.Counters(code, 0, 0, 1), SettlementLedger::sum);
+                counters.merge(code, new RainRows.Counters(code, 0, 0, 1), RainRows.Counters::plus);
             }
         }
         RainRows.addCounters(c, counters.values());
         RainRows.raiseBestLuck(c, bestPerRain(outcome.credited));
         return new BatchResult(outcome.credited.size(), outcome.refunded.size(), outcome.duplicates, recorded);
-    }
-
-    private static RainRows.Counters sum(RainRows.Counters a, RainRows.Counters b) {
-        return new RainRows.Counters(a.configCode(), a.settledCount() + b.settledCount(),
-            Math.addExact(a.settledAmount(), b.settledAmount()), a.rejectedCount() + b.rejectedCount());
     }
 
     private static List<Claim> bestPerRain(List<Claim> credited) {

@@ -23,13 +23,14 @@ final class TransferRows {
      * (bound once, taken from {@link Ids}) and the code and user columns: two fewer arrays of 2,000 strings to
      * encode, send and parse in the statement that is the largest part of a batch.
      */
-    private static final String INSERT_ROWS = """
+    static final String INSERT_ROWS = """
         INSERT INTO transfers (biz_id, kind, debit_account, credit_account, amount, config_code, user_id,
                                grab_slot, occurred_at)
         SELECT t.biz_id, t.kind, ?::text || t.config_code, ?::text || t.user_id, t.amount, t.config_code, t.user_id,
-               t.grab_slot, t.occurred_at::timestamptz
-        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[])
-          AS t(biz_id, kind, amount, config_code, user_id, grab_slot, occurred_at)""";
+               t.grab_slot, %s
+        FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::bigint[])
+          AS t(biz_id, kind, amount, config_code, user_id, grab_slot, occurred_micros)"""
+        .formatted(PgArrays.FROM_EPOCH_MICROS.formatted("t.occurred_micros"));
 
     /**
      * Insert-first idempotency: a bizId already in the journal is skipped, and only the rows actually inserted
@@ -60,15 +61,21 @@ final class TransferRows {
     private TransferRows() {
     }
 
-    /** @return the bizIds this call inserted; the others were already in the journal */
-    static Set<String> insert(Connection c, List<Claim> claims) throws SQLException {
+    /**
+     * @param cleanSince a savepoint the caller set with nothing written after it, or null: a refused plain insert
+     *     then rolls back to it instead of to a savepoint of its own, two round trips fewer per batch
+     * @return the bizIds this call inserted; the others were already in the journal
+     */
+    static Set<String> insert(Connection c, List<Claim> claims, Savepoint cleanSince) throws SQLException {
         if (claims.isEmpty()) {
             return Set.of();
         }
-        Savepoint beforeInsert = c.setSavepoint();
+        Savepoint beforeInsert = cleanSince != null ? cleanSince : c.setSavepoint();
         try {
             insertAll(c, claims);
-            c.releaseSavepoint(beforeInsert);
+            if (cleanSince == null) {
+                c.releaseSavepoint(beforeInsert);
+            }
             Set<String> inserted = new HashSet<>();
             claims.forEach(claim -> inserted.add(claim.bizId()));
             return inserted;
@@ -77,10 +84,13 @@ final class TransferRows {
                 throw e;
             }
             // Some claim is already in the journal (a redelivery), or breaks a constraint: exactly as before, with
-            // the statement that skips known bizIds and raises whatever else it raises.
+            // the statement that skips known bizIds and raises whatever else it raises. Rolling back to a savepoint
+            // keeps it, so the caller's savepoint is still there for the caller.
             c.rollback(beforeInsert);
             Set<String> inserted = insertSkippingKnown(c, claims);
-            c.releaseSavepoint(beforeInsert);
+            if (cleanSince == null) {
+                c.releaseSavepoint(beforeInsert);
+            }
             return inserted;
         }
     }
@@ -93,14 +103,14 @@ final class TransferRows {
      */
     private static void insertAll(Connection c, List<Claim> claims) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(INSERT_ROWS)) {
-            bind(c, insert, claims);
+            bind(insert, claims);
             insert.executeUpdate();
         }
     }
 
     private static Set<String> insertSkippingKnown(Connection c, List<Claim> claims) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(INSERT_SKIPPING_KNOWN)) {
-            bind(c, insert, claims);
+            bind(insert, claims);
             Set<String> inserted = new HashSet<>();
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
@@ -111,20 +121,26 @@ final class TransferRows {
         }
     }
 
-    private static void bind(Connection c, PreparedStatement insert, List<Claim> claims) throws SQLException {
-        insert.setString(1, ESCROW_PREFIX);
-        insert.setString(2, WALLET_PREFIX);
-        insert.setArray(3, PgArrays.text(c, claims, Claim::bizId));
-        insert.setArray(4, PgArrays.text(c, claims, claim -> claim.event().type().name()));
-        insert.setArray(5, PgArrays.bigint(c, claims, Claim::amount));
-        insert.setArray(6, PgArrays.text(c, claims, Claim::configCode));
-        insert.setArray(7, PgArrays.text(c, claims, Claim::userId));
-        insert.setArray(8, PgArrays.integerOrNull(c, claims, claim -> claim.isGrab() ? claim.slot() : 0));
-        insert.setArray(9, PgArrays.timestamps(c, claims, Claim::occurredAt));
+    private static void bind(PreparedStatement insert, List<Claim> claims) throws SQLException {
+        bind(insert, 1, claims);
+    }
+
+    /** Binds {@link #INSERT_ROWS}'s parameters from {@code at}; returns the index after them. */
+    static int bind(PreparedStatement insert, int at, List<Claim> claims) throws SQLException {
+        insert.setString(at, ESCROW_PREFIX);
+        insert.setString(at + 1, WALLET_PREFIX);
+        insert.setObject(at + 2, PgArrays.text(claims, Claim::bizId));
+        insert.setObject(at + 3, PgArrays.text(claims, claim -> claim.event().type().name()));
+        insert.setObject(at + 4, PgArrays.bigint(claims, Claim::amount));
+        insert.setObject(at + 5, PgArrays.text(claims, Claim::configCode));
+        insert.setObject(at + 6, PgArrays.text(claims, Claim::userId));
+        insert.setObject(at + 7, PgArrays.integerOrNull(claims, claim -> claim.isGrab() ? claim.slot() : 0));
+        insert.setObject(at + 8, PgArrays.epochMicros(claims, Claim::occurredAt));
+        return at + 9;
     }
 
     /** SQLSTATE class 23: a unique key, a CHECK or a NOT NULL refused a row. */
-    private static boolean isConstraintViolation(SQLException e) {
+    static boolean isConstraintViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
@@ -133,7 +149,7 @@ final class TransferRows {
             return Map.of();
         }
         try (PreparedStatement find = c.prepareStatement(FIND)) {
-            find.setArray(1, PgArrays.text(c, bizIds));
+            find.setObject(1, PgArrays.text(bizIds));
             Map<String, Stored> found = new HashMap<>();
             try (ResultSet rs = find.executeQuery()) {
                 while (rs.next()) {

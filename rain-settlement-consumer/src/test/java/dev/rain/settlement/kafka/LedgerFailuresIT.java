@@ -127,6 +127,71 @@ class LedgerFailuresIT {
     }
 
     @Test
+    @DisplayName("while a batch's transaction is open, the batch before it is committed and its own offsets are not")
+    void offsetsWaitForTheirOwnTransaction() throws Exception {
+        String topic = kafka.newTopics("in-flight");
+        Rain rain = ledger.runningRain(100_000, 100, 1);
+        List<Claim> claims = grabs(rain, 40);
+        kafka.publishAll(topic, claims);
+        ConsumerConfig config = kafka.config(topic, ledger, 10);
+        flaky.holdCall(2);
+
+        start(config);
+        flaky.awaitHeld(WAIT);
+        long first = flaky.claimsOfCall(1).size();
+        Await.until(WAIT, "the first batch's offsets", () -> kafka.committedTotal(config.group()), first);
+        // The loop goes on polling and committing while the second transaction is held open: give it the time to
+        // commit too much, if it would.
+        Thread.sleep(1_000);
+        assertEquals(first, kafka.committedTotal(config.group()), "offsets committed with their transaction open");
+        assertEquals(first, ledger.grabTransfers(rain));
+
+        flaky.release();
+        Await.until(WAIT, "committed offsets", () -> kafka.committedTotal(config.group()), (long) claims.size());
+        assertCreditedOnce(claims);
+        assertEquals(claims.size(), ledger.grabTransfers(rain));
+    }
+
+    @Test
+    @DisplayName("a second consumer joining while batches are in flight, some of them failing, leaves every record "
+        + "applied once and every offset committed")
+    void rebalanceWithBatchesInFlight() throws Exception {
+        String topic = kafka.newTopics("rebalance");
+        Rain rain = ledger.runningRain(1_000_000, 1_000, 1);
+        List<Claim> claims = grabs(rain, 300);
+        kafka.publishAll(topic, claims);
+        ConsumerConfig config = kafka.config(topic, ledger, 5);
+        // Slow transactions keep a batch in flight through most polls, so the rebalance's revocations meet one;
+        // every seventh claim's first batch fails as an outage would.
+        flaky.slowEachCall(Duration.ofMillis(60));
+        List<String> failing = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i += 7) {
+            failing.add(claims.get(i).bizId());
+        }
+        flaky.failOnceEach(failing);
+        flaky.holdCall(2);
+
+        SettlementLoop first = start(config);
+        flaky.awaitHeld(WAIT);
+        SettlementLoop second = start(config);
+        // The group now waits for the first consumer, held in its second transaction; once let go, it rejoins in
+        // one of the polls it makes with its next batches in flight.
+        Await.until(WAIT, "the second consumer asking to join", () -> kafka.groupState(config.group()),
+            "PREPARING_REBALANCE");
+        flaky.release();
+
+        Await.until(Duration.ofSeconds(90), "committed offsets", () -> kafka.committedTotal(config.group()),
+            (long) claims.size());
+        assertCreditedOnce(claims);
+        assertEquals(claims.size(), ledger.grabTransfers(rain));
+        assertEquals(claims.size(), ledger.rainRow(rain).settledCount());
+        assertEquals(List.of(), ledger.anomalies(rain.configCode()));
+        assertTrue(first.metrics().transientFailures() + second.metrics().transientFailures() >= 1,
+            "the failing batches were retried");
+        assertTrue(second.metrics().applied() + second.metrics().duplicates() > 0, "the second consumer took part");
+    }
+
+    @Test
     @DisplayName("a batch whose commit acknowledgement was lost is applied again as duplicates, crediting nobody twice")
     void lostCommitAcknowledgement() throws Exception {
         String topic = kafka.newTopics("lost-ack");

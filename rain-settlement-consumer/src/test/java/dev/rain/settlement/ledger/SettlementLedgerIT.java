@@ -10,6 +10,7 @@ import dev.rain.settlement.testing.LedgerFixture.AnomalyRow;
 import dev.rain.settlement.testing.LedgerFixture.Rain;
 import dev.rain.settlement.testing.LedgerFixture.RainRow;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +88,30 @@ class SettlementLedgerIT {
             SELECT count(*) FROM transfers WHERE biz_id = ? AND kind = 'REFUND' AND debit_account = ?
               AND credit_account = ? AND user_id = ? AND grab_slot IS NULL""", refund.bizId(),
             refund.escrowAccount(), refund.creditAccount(), rain.anchorId()));
+    }
+
+    @Test
+    @DisplayName("each claim's time is journaled to the exact microsecond, before 1970 and far after it, and its "
+        + "redelivery is a duplicate")
+    void occurredAtExact() throws SQLException {
+        Rain rain = ledger.runningRain(1_000, 10, 1);
+        List<Instant> times = List.of(Instant.parse("1969-12-31T23:59:59.999999Z"),
+            Instant.parse("1901-03-04T05:06:07.000001Z"), Instant.parse("2026-11-23T05:00:00.123457Z"),
+            Instant.parse("2026-11-23T05:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999Z"),
+            Instant.parse("2286-11-20T17:46:39.999999Z"), Instant.parse("+200000-06-15T12:34:56.789012Z"));
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < times.size(); i++) {
+            claims.add(new Claim(rain.grabEvent(i, "t" + i, 10, times.get(i)), times.get(i), 1));
+        }
+        assertEquals(new BatchResult(times.size(), 0, 0, List.of()), apply(claims));
+
+        for (Claim claim : claims) {
+            long micros = claim.occurredAt().getEpochSecond() * 1_000_000L + claim.occurredAt().getNano() / 1_000;
+            assertEquals(1, ledger.queryLong("""
+                SELECT count(*) FROM transfers WHERE biz_id = ? AND extract(epoch FROM occurred_at) * 1000000 = ?""",
+                claim.bizId(), micros), claim.occurredAt().toString());
+        }
+        assertEquals(new BatchResult(0, 0, times.size(), List.of()), apply(claims), "the same claims again");
     }
 
     @Test

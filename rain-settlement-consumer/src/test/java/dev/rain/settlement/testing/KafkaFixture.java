@@ -156,6 +156,12 @@ public final class KafkaFixture implements AutoCloseable {
         return committed;
     }
 
+    /** The group's state on its coordinator, e.g. PREPARING_REBALANCE while it waits for members to rejoin. */
+    public String groupState(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS)
+            .groupState().name();
+    }
+
     public long committedTotal(String group) throws Exception {
         return committed(group).values().stream().mapToLong(Long::longValue).sum();
     }

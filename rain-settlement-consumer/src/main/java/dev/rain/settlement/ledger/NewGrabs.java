@@ -1,0 +1,106 @@
+package dev.rain.settlement.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/**
+ * The batch nearly every batch is: grabs the journal has never seen, of running rains, each in an allowed slot,
+ * all of which the schema accepts. Settled in three round trips instead of one per statement: the rain locks
+ * and the journal INSERT go together (each statement still runs in that order, the locks first), then the money,
+ * the counters and best luck together, then COMMIT. pgjdbc sends the statements of one prepared statement in one
+ * message and reads their results after.
+ *
+ * <p>It is optimistic: the journal rows are inserted before the locked rains are looked at. Anything that makes
+ * the batch not that batch (an unknown or finished rain, a slot out of range, a constraint's refusal: a
+ * redelivered bizId, a slot already taken, an escrow that cannot pay) rolls the transaction back, and the caller
+ * settles the batch as it always did, claim against journal. The transaction must hold nothing else.
+ */
+final class NewGrabs {
+
+    private static final String LOCK_AND_INSERT = RainRows.LOCK + ";\n" + TransferRows.INSERT_ROWS;
+    private static final String MOVE_AND_COUNT = AccountRows.MOVE + ";\n" + RainRows.ADD_COUNTERS + ";\n"
+        + RainRows.RAISE_BEST_LUCK;
+
+    private NewGrabs() {
+    }
+
+    /** Whether {@link #settle} may take the batch at all: grabs only, no bizId twice. */
+    static boolean candidates(List<Claim> claims) {
+        return claims.stream().allMatch(Claim::isGrab)
+            && claims.stream().map(Claim::bizId).distinct().count() == claims.size();
+    }
+
+    /**
+     * @param grabs {@link #candidates}
+     * @return every grab credited; empty when the batch was not the usual one and the transaction was rolled back
+     */
+    static Optional<BatchResult> settle(Connection c, SortedSet<String> codes, List<Claim> grabs,
+                                        List<Claim> bestPerRain) throws SQLException {
+        try {
+            Map<String, LockedRain> rains = lockAndInsert(c, codes, grabs);
+            if (!grabs.stream().allMatch(grab -> insertable(grab, rains.get(grab.configCode())))) {
+                c.rollback();
+                return Optional.empty();
+            }
+            moveAndCount(c, grabs, bestPerRain);
+        } catch (SQLException e) {
+            if (!TransferRows.isConstraintViolation(e) && Refusals.of(e).isEmpty()) {
+                throw e;
+            }
+            c.rollback();
+            return Optional.empty();
+        }
+        return Optional.of(new BatchResult(grabs.size(), 0, 0, List.of()));
+    }
+
+    private static boolean insertable(Claim grab, LockedRain rain) {
+        return rain != null && !rain.finished() && rain.slotAllowed(grab.slot());
+    }
+
+    private static Map<String, LockedRain> lockAndInsert(Connection c, SortedSet<String> codes, List<Claim> grabs)
+        throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(LOCK_AND_INSERT)) {
+            int next = RainRows.bindLock(statement, 1, codes);
+            TransferRows.bind(statement, next, grabs);
+            statement.execute();
+            Map<String, LockedRain> rains;
+            try (ResultSet rs = statement.getResultSet()) {
+                rains = RainRows.locked(rs);
+            }
+            // The INSERT's result; a refused row has already failed execute().
+            statement.getMoreResults();
+            return rains;
+        }
+    }
+
+    private static void moveAndCount(Connection c, List<Claim> grabs, List<Claim> bestPerRain) throws SQLException {
+        SortedMap<String, Long> debits = new TreeMap<>();
+        SortedMap<String, Long> credits = new TreeMap<>();
+        SortedMap<String, RainRows.Counters> counters = new TreeMap<>();
+        for (Claim grab : grabs) {
+            debits.merge(grab.escrowAccount(), grab.amount(), Math::addExact);
+            credits.merge(grab.creditAccount(), grab.amount(), Math::addExact);
+            counters.merge(grab.configCode(), new RainRows.Counters(grab.configCode(), 1, grab.amount(), 0),
+                RainRows.Counters::plus);
+        }
+        try (PreparedStatement statement = c.prepareStatement(MOVE_AND_COUNT)) {
+            int next = AccountRows.bindMove(statement, 1, debits, credits);
+            next = RainRows.bindCounters(statement, next, counters.values());
+            RainRows.bindBestLuck(statement, next, bestPerRain);
+            statement.execute();
+            try (ResultSet rs = statement.getResultSet()) {
+                AccountRows.checkDebited(debits, rs);
+            }
+            statement.getMoreResults();
+            statement.getMoreResults();
+        }
+    }
+}
