@@ -7,7 +7,7 @@
 -- whichever connection is free, so while connections are free the schedule is kept (to wrk's 1 ms timer);
 -- when none is free, requests go late, and the lateness is written down (L lines), never hidden.
 --
--- Environment: BENCH_GRAB_PATH, BENCH_ROOM, BENCH_TOKENS as grab.lua; BENCH_G2C_RATE (grabs/s, all threads),
+-- Environment: as viewers.lua; BENCH_G2C_RATE (grabs/s, all threads),
 -- BENCH_G2C_TOTAL (grabs to send in all), BENCH_G2C_THREADS (wrk's -t), BENCH_G2C_OUT (a directory: one file
 -- per thread, g2c-<thread>.txt, lines "S <us>" schedule start, "W <us> <packetId>" a WON answer, "A <us>
 -- <status>" any other answer, "L <us>" how late a request left).
@@ -24,23 +24,11 @@ local function now_us()
   return tonumber(timespec.tv_sec) * 1000000 + math.floor(tonumber(timespec.tv_nsec) / 1000)
 end
 
-local thread_count = 0
-
-function setup(thread)
-  thread:set("tid", thread_count)
-  thread_count = thread_count + 1
-end
+dofile(os.getenv("BENCH_LUA_DIR") .. "/viewers.lua")
 
 function init(args)
   local threads = tonumber(os.getenv("BENCH_G2C_THREADS"))
-  local path = os.getenv("BENCH_GRAB_PATH")
-  local body = '{"roomId":"' .. os.getenv("BENCH_ROOM") .. '"}'
-  requests = {}
-  for token in io.lines(os.getenv("BENCH_TOKENS")) do
-    requests[#requests + 1] = wrk.format("POST", path,
-      { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
-  end
-  position = ((tid or 0) * math.floor(#requests / 2)) % #requests
+  load_viewers()
   -- This thread's share of the total, and the gap between its sends.
   local total = tonumber(os.getenv("BENCH_G2C_TOTAL"))
   quota = math.floor(total / threads) + ((tid or 0) < total % threads and 1 or 0)
@@ -66,14 +54,6 @@ function delay()
     return 0
   end
   return math.floor((due - now) / 1000)
-end
-
-function request()
-  position = position + 1
-  if position > #requests then
-    position = 1
-  end
-  return requests[position]
 end
 
 function response(status, headers, body)
