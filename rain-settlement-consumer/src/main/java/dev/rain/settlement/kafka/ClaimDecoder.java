@@ -63,10 +63,10 @@ public final class ClaimDecoder {
             "schemaVersion " + event.schemaVersion() + " is not " + SettlementEvent.SCHEMA_VERSION);
         require(event.type() != null, "type is missing");
         require(event.bizId() != null, "bizId is missing");
-        require(IdShapes.isConfigCode(event.configCode()), "configCode is not a config code: " + event.configCode());
-        require(IdShapes.isUserOrRoomId(event.roomId()), "roomId is not a room id: " + event.roomId());
-        require(IdShapes.isUserOrRoomId(event.anchorId()), "anchorId is not a user id: " + event.anchorId());
-        require(IdShapes.isUserOrRoomId(event.userId()), "userId is not a user id: " + event.userId());
+        require(Ids.isConfigCode(event.configCode()), "configCode is not a config code: " + event.configCode());
+        require(Ids.isRoomId(event.roomId()), "roomId is not a room id: " + event.roomId());
+        require(Ids.isUserId(event.anchorId()), "anchorId is not a user id: " + event.anchorId());
+        require(Ids.isUserId(event.userId()), "userId is not a user id: " + event.userId());
         require(event.amount() > 0, "amount must be positive, was " + event.amount());
         require(event.occurredAt() != null, "occurredAt is missing");
     }

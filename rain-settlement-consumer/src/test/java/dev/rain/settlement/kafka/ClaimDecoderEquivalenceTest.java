@@ -60,9 +60,9 @@ class ClaimDecoderEquivalenceTest {
     @Property(tries = 3000)
     @Label("the id loops accept exactly what the id patterns accept")
     void idShapesMatchThePatterns(@ForAll("idLike") String s) {
-        assertEquals(Ids.USER_ID.matcher(s).matches(), IdShapes.isUserOrRoomId(s), s);
-        assertEquals(Ids.ROOM_ID.matcher(s).matches(), IdShapes.isUserOrRoomId(s), s);
-        assertEquals(Ids.CONFIG_CODE.matcher(s).matches(), IdShapes.isConfigCode(s), s);
+        assertEquals(Ids.USER_ID.matcher(s).matches(), Ids.isUserId(s), s);
+        assertEquals(Ids.ROOM_ID.matcher(s).matches(), Ids.isRoomId(s), s);
+        assertEquals(Ids.CONFIG_CODE.matcher(s).matches(), Ids.isConfigCode(s), s);
         assertEquals(s.matches("0|[1-9][0-9]{0,8}"), IdShapes.isPacketIndex("x:" + s, 2), s);
     }
 
