@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** SQL of {@code accounts} as the settlement moves money: one statement, whatever the batch size. */
 final class AccountRows {
@@ -34,30 +35,42 @@ final class AccountRows {
             ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now())
         SELECT account_id FROM debited""";
 
+    /** A batch's movements summed per account: what each escrow pays, what each wallet receives. */
+    record Moves(SortedMap<String, Long> debits, SortedMap<String, Long> credits) {
+
+        static Moves of(List<Claim> claims) {
+            SortedMap<String, Long> debits = new TreeMap<>();
+            SortedMap<String, Long> credits = new TreeMap<>();
+            for (Claim claim : claims) {
+                debits.merge(claim.escrowAccount(), claim.amount(), Math::addExact);
+                credits.merge(claim.creditAccount(), claim.amount(), Math::addExact);
+            }
+            return new Moves(debits, credits);
+        }
+    }
+
     private AccountRows() {
     }
 
     /** @throws EscrowMissingException when an account to debit does not exist: money never comes from nowhere */
-    static void move(Connection c, SortedMap<String, Long> debits, SortedMap<String, Long> credits)
-        throws SQLException {
-        if (debits.isEmpty() && credits.isEmpty()) {
+    static void move(Connection c, Moves moves) throws SQLException {
+        if (moves.debits().isEmpty() && moves.credits().isEmpty()) {
             return;
         }
         try (PreparedStatement move = c.prepareStatement(MOVE)) {
-            bindMove(move, 1, debits, credits);
+            bindMove(move, 1, moves);
             try (ResultSet rs = move.executeQuery()) {
-                checkDebited(debits, rs);
+                checkDebited(moves, rs);
             }
         }
     }
 
     /** Binds {@link #MOVE}'s parameters from {@code at}; returns the index after them. */
-    static int bindMove(PreparedStatement move, int at, SortedMap<String, Long> debits, SortedMap<String, Long> credits)
-        throws SQLException {
-        move.setObject(at, PgArrays.text(debits.keySet()));
-        move.setObject(at + 1, PgArrays.bigint(debits.entrySet(), Map.Entry::getValue));
-        move.setObject(at + 2, PgArrays.text(credits.keySet()));
-        move.setObject(at + 3, PgArrays.bigint(credits.entrySet(), Map.Entry::getValue));
+    static int bindMove(PreparedStatement move, int at, Moves moves) throws SQLException {
+        move.setObject(at, PgArrays.text(moves.debits().keySet()));
+        move.setObject(at + 1, PgArrays.bigint(moves.debits().entrySet(), Map.Entry::getValue));
+        move.setObject(at + 2, PgArrays.text(moves.credits().keySet()));
+        move.setObject(at + 3, PgArrays.bigint(moves.credits().entrySet(), Map.Entry::getValue));
         return at + 4;
     }
 
@@ -66,7 +79,8 @@ final class AccountRows {
      *
      * @throws EscrowMissingException when an account to debit does not exist: money never comes from nowhere
      */
-    static void checkDebited(SortedMap<String, Long> debits, ResultSet rs) throws SQLException {
+    static void checkDebited(Moves moves, ResultSet rs) throws SQLException {
+        SortedMap<String, Long> debits = moves.debits();
         List<String> debited = new ArrayList<>();
         while (rs.next()) {
             debited.add(rs.getString(1));

@@ -7,9 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 
 /**
  * The batch nearly every batch is: grabs the journal has never seen, of running rains, each in an allowed slot,
@@ -82,22 +80,14 @@ final class NewGrabs {
     }
 
     private static void moveAndCount(Connection c, List<Claim> grabs, List<Claim> bestPerRain) throws SQLException {
-        SortedMap<String, Long> debits = new TreeMap<>();
-        SortedMap<String, Long> credits = new TreeMap<>();
-        SortedMap<String, RainRows.Counters> counters = new TreeMap<>();
-        for (Claim grab : grabs) {
-            debits.merge(grab.escrowAccount(), grab.amount(), Math::addExact);
-            credits.merge(grab.creditAccount(), grab.amount(), Math::addExact);
-            counters.merge(grab.configCode(), new RainRows.Counters(grab.configCode(), 1, grab.amount(), 0),
-                RainRows.Counters::plus);
-        }
+        AccountRows.Moves moves = AccountRows.Moves.of(grabs);
         try (PreparedStatement statement = c.prepareStatement(MOVE_AND_COUNT)) {
-            int next = AccountRows.bindMove(statement, 1, debits, credits);
-            next = RainRows.bindCounters(statement, next, counters.values());
+            int next = AccountRows.bindMove(statement, 1, moves);
+            next = RainRows.bindCounters(statement, next, RainRows.settled(grabs).values());
             RainRows.bindBestLuck(statement, next, bestPerRain);
             statement.execute();
             try (ResultSet rs = statement.getResultSet()) {
-                AccountRows.checkDebited(debits, rs);
+                AccountRows.checkDebited(moves, rs);
             }
             statement.getMoreResults();
             statement.getMoreResults();

@@ -9,7 +9,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 /** SQL of the {@code rains} rows the settlement keeps up to date: lock, counters, best luck, rebuilt refunds. */
 final class RainRows {
@@ -60,6 +62,15 @@ final class RainRows {
             return new Counters(configCode, settledCount + other.settledCount,
                 Math.addExact(settledAmount, other.settledAmount), rejectedCount + other.rejectedCount);
         }
+    }
+
+    /** What {@code credited} settled, per rain, in code order. */
+    static SortedMap<String, Counters> settled(List<Claim> credited) {
+        SortedMap<String, Counters> counters = new TreeMap<>();
+        for (Claim grab : credited) {
+            counters.merge(grab.configCode(), new Counters(grab.configCode(), 1, grab.amount(), 0), Counters::plus);
+        }
+        return counters;
     }
 
     private RainRows() {

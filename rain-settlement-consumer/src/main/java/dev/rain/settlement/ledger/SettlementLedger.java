@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -200,17 +198,8 @@ public final class SettlementLedger {
 
     /** Debits each escrow and credits each wallet once, by the sum of this batch's movements on it. */
     private static void moveMoney(Connection c, List<Claim> fresh) throws SQLException {
-        SortedMap<String, Long> debits = new TreeMap<>();
-        SortedMap<String, Long> credits = new TreeMap<>();
-        List<Claim> refunds = new ArrayList<>();
-        for (Claim claim : fresh) {
-            debits.merge(claim.escrowAccount(), claim.amount(), Math::addExact);
-            credits.merge(claim.creditAccount(), claim.amount(), Math::addExact);
-            if (!claim.isGrab()) {
-                refunds.add(claim);
-            }
-        }
-        AccountRows.move(c, debits, credits);
+        List<Claim> refunds = fresh.stream().filter(claim -> !claim.isGrab()).toList();
+        AccountRows.move(c, AccountRows.Moves.of(fresh));
         RainRows.finishByRefunds(c, refunds);
     }
 
@@ -218,11 +207,7 @@ public final class SettlementLedger {
     private static BatchResult record(Connection c, Map<String, LockedRain> rains, Outcome outcome)
         throws SQLException {
         List<Anomaly> recorded = AnomalyRows.insert(c, outcome.anomalies);
-        Map<String, RainRows.Counters> counters = new TreeMap<>();
-        for (Claim grab : outcome.credited) {
-            counters.merge(grab.configCode(), new RainRows.Counters(grab.configCode(), 1, grab.amount(), 0),
-                RainRows.Counters::plus);
-        }
+        Map<String, RainRows.Counters> counters = RainRows.settled(outcome.credited);
         for (Anomaly anomaly : recorded) {
             String code = anomaly.claim().configCode();
             if (anomaly.reason().packetLeftUncredited() && rains.containsKey(code)) {
