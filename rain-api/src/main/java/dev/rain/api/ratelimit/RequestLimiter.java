@@ -92,11 +92,18 @@ public final class RequestLimiter {
 
     /** The address's request bucket, taking {@code take}, and for a request naming a rain its unknown-code budget. */
     private List<GcraScript.Bucket> addressBuckets(String ip, boolean namesARain, int take) {
-        String tag = "ratelimit:{ip:" + ip + "}";
-        GcraScript.Bucket requests = new GcraScript.Bucket(tag + ":requests", perIp, take);
-        return namesARain
-            ? List.of(requests, new GcraScript.Bucket(tag + ":unknown-codes", unknownCodes, 0))
-            : List.of(requests);
+        GcraScript.Bucket requests = new GcraScript.Bucket(addressKey(ip, "requests"), perIp, take);
+        return namesARain ? List.of(requests, unknownCodeBudget(ip, 0)) : List.of(requests);
+    }
+
+    /** The address's unknown-code budget, spending {@code take} (0 only looks). */
+    private GcraScript.Bucket unknownCodeBudget(String ip, int take) {
+        return new GcraScript.Bucket(addressKey(ip, "unknown-codes"), unknownCodes, take);
+    }
+
+    /** An address's bucket key: tagged by the address, so on Redis Cluster an address's buckets share a slot. */
+    private static String addressKey(String ip, String bucket) {
+        return "ratelimit:{ip:" + ip + "}:" + bucket;
     }
 
     /** Renews a hot address's lease while it still serves; no request waits for this answer. */
@@ -129,8 +136,7 @@ public final class RequestLimiter {
             ctx.next();
             return;
         }
-        String key = "ratelimit:{ip:" + clientIp(ctx) + "}:unknown-codes";
-        script.check(List.of(new GcraScript.Bucket(key, unknownCodes, 1))).onComplete(done -> {
+        script.check(List.of(unknownCodeBudget(clientIp(ctx), 1))).onComplete(done -> {
             if (done.failed()) {
                 failedOpen("unknown_code", done.cause());
                 ctx.next();
