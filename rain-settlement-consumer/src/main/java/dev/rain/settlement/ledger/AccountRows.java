@@ -18,8 +18,9 @@ final class AccountRows {
      * never touch the same row (an escrow and a wallet are different accounts), as a data-modifying WITH requires.
      *
      * <p>The balance CHECK (balance >= 0) refuses a debit the escrow cannot cover. Escrow rows need no ordering:
-     * an escrow is only ever written by whoever holds its rain row's lock. Wallets are credited in account order,
-     * so two consumers crediting the same wallets lock them in the same order. The debited escrows come back: one
+     * an escrow is only ever written by whoever holds its rain row's lock. Wallets are credited in account order
+     * (byte order, the primary key's collation), so two consumers crediting the same wallets lock them in the same
+     * order. The debited escrows come back: one
      * missing means money would come from nowhere.
      */
     static final String MOVE = """
@@ -31,7 +32,7 @@ final class AccountRows {
         credited AS (
             INSERT INTO accounts (account_id, balance)
             SELECT w.account_id, w.amount FROM unnest(?::text[], ?::bigint[]) AS w(account_id, amount)
-            ORDER BY w.account_id
+            ORDER BY w.account_id COLLATE "C"
             ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance, updated_at = now())
         SELECT account_id FROM debited""";
 

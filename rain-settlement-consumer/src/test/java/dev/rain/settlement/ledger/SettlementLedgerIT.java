@@ -9,7 +9,9 @@ import dev.rain.settlement.testing.LedgerFixture;
 import dev.rain.settlement.testing.LedgerFixture.AnomalyRow;
 import dev.rain.settlement.testing.LedgerFixture.Rain;
 import dev.rain.settlement.testing.LedgerFixture.RainRow;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -351,6 +353,26 @@ class SettlementLedgerIT {
         assertEquals(500 * 11, ledger.rainRow(b).settledAmount());
         assertEquals(100_000 - 500 * 7, ledger.escrow(a));
         assertTrue(ledger.anomalies(a.configCode()).isEmpty());
+    }
+
+    @Test
+    @DisplayName("every identifier column compares byte by byte: no index step of a batch goes through the locale")
+    void identifiersCompareBytewise() throws SQLException {
+        List<String> localeCollated = ledger.database().inTransaction(c -> {
+            List<String> columns = new ArrayList<>();
+            try (Statement statement = c.createStatement();
+                 ResultSet rs = statement.executeQuery("""
+                     SELECT table_name || '.' || column_name FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name <> 'flyway_schema_history'
+                       AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'
+                     ORDER BY 1""")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+            return columns;
+        });
+        assertEquals(List.of("claim_anomalies.detail"), localeCollated);
     }
 
     @Test
