@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * commands the answers lead to (a grab's script after its rate-limit check) are written while that
  * connection is reading, which Vert.x flushes once at the end of the read: one system call for many
  * commands. Redis runs commands one at a time anyway, so sharing a connection costs no parallelism.
+ * Commands written while the event loop reads other sockets (HTTP requests) are flushed together at the end
+ * of the event loop's turn ({@link FlushCoalescing}).
  *
  * <p>Only event-loop callers get a lane; worker threads and plain threads use the pool. A lane whose
  * connection fails or ends is dropped and the next command connects again, so a Redis restart costs the
@@ -99,6 +101,7 @@ public final class PipelinedRedis implements Redis {
             fresh.onSuccess(c -> {
                 c.exceptionHandler(e -> drop(fresh));
                 c.endHandler(v -> drop(fresh));
+                FlushCoalescing.install(c);
             });
             return fresh;
         }
