@@ -20,8 +20,7 @@ final class AccountRows {
      * <p>The balance CHECK (balance >= 0) refuses a debit the escrow cannot cover. Escrow rows need no ordering:
      * an escrow is only ever written by whoever holds its rain row's lock. Wallets are credited in account order
      * (byte order, the primary key's collation), so two consumers crediting the same wallets lock them in the same
-     * order. The debited escrows come back: one
-     * missing means money would come from nowhere.
+     * order. The debited escrows come back: one missing means money would come from nowhere.
      */
     static final String MOVE = """
         WITH debited AS (
