@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +58,11 @@ public final class GrabToCredited {
         Thread pollThread = new Thread(poller, "ledger-poller");
         pollThread.setDaemon(true);
         pollThread.start();
+        // The poller's first query must have run before the first grab: a JVM that has just started takes
+        // one to three seconds to load the driver and log in, and until then every credit would count as late.
+        if (!poller.ready.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the ledger poller did not reach Postgres within 30 s");
+        }
 
         // wrk runs a few seconds past the schedule so the last answers arrive; the parked connections then idle.
         ProcessBuilder wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + (seconds + 5) + "s",
@@ -88,6 +95,7 @@ public final class GrabToCredited {
             .mapToLong(e -> Math.max(0, creditedAt.get(e.getKey()) / 1000 - e.getValue()))
             .toArray();
         Percentiles credit = new Percentiles(toCredit);
+        writeBySecond(out.resolve("credit-by-second.txt"), answers, creditedAt);
         // Requests that left on time have no L line: their lag is zero (to wrk's 1 ms timer).
         long[] lags = java.util.Arrays.copyOf(answers.lateBy, (int) Math.max(answers.lateBy.length, answers.answered));
         Percentiles lag = new Percentiles(lags);
@@ -102,6 +110,29 @@ public final class GrabToCredited {
             field(wrkLine, "p50_us") / 1e3, field(wrkLine, "p99_us") / 1e3, lag.at(99) / 1e3, lag.max() / 1e3,
             credit.at(50) / 1e3, credit.at(99) / 1e3, credit.max() / 1e3, POLL_MILLIS);
         System.exit(complete && credit.count() == answers.wonAt.size() ? 0 : 3);
+    }
+
+    /**
+     * Where the tail is in time: for each second of answers (from the first send), how many WONs were answered
+     * and their latency to the ledger. A tail that is one stall shows as a few bad seconds; a slow consumer as
+     * a rising line.
+     */
+    private static void writeBySecond(Path file, Answers answers, Map<String, Long> creditedAt) throws IOException {
+        Map<Long, List<Long>> bySecond = new TreeMap<>();
+        answers.wonAt.forEach((packet, wonAt) -> {
+            Long at = creditedAt.get(packet);
+            if (at != null) {
+                bySecond.computeIfAbsent((wonAt - answers.start) / 1_000_000, s -> new ArrayList<>())
+                    .add(Math.max(0, at / 1000 - wonAt));
+            }
+        });
+        List<String> lines = new ArrayList<>(List.of("second won credit_p50_ms credit_p99_ms credit_max_ms"));
+        bySecond.forEach((second, latencies) -> {
+            Percentiles p = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
+            lines.add(String.format(java.util.Locale.ROOT, "%d %d %.1f %.1f %.1f", second, p.count(), p.at(50) / 1e3,
+                p.at(99) / 1e3, p.max() / 1e3));
+        });
+        Files.write(file, lines);
     }
 
     private static long field(String benchLine, String key) {
@@ -166,6 +197,8 @@ public final class GrabToCredited {
         private final String code;
         private final Map<String, Long> creditedAt;
         private volatile boolean running = true;
+        /** Counted down when the first poll has returned. */
+        final CountDownLatch ready = new CountDownLatch(1);
 
         Poller(String url, String user, String password, String code, Map<String, Long> creditedAt) {
             this.url = url;
@@ -198,6 +231,7 @@ public final class GrabToCredited {
                             creditedAt.putIfAbsent(rs.getString(2), seenAt);
                         }
                     }
+                    ready.countDown();
                     long sleep = POLL_MILLIS - (System.nanoTime() - polledAt) / 1_000_000;
                     if (sleep > 0) {
                         Thread.sleep(sleep);
