@@ -13,10 +13,15 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +40,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code floor <pg-url> <user> <password> <n> <batch>}: the same rows (n journal rows and n new
  *       wallet rows) inserted plainly, batch by batch, one transaction each, into copies of the ledger's
  *       tables with the same indexes in the same database: what Postgres does without any ledger logic.</li>
+ *   <li>{@code drop-topics <bootstrap> <prefix>}: deletes every topic whose name starts with the prefix, as
+ *       earlier bench runs left them (each run's claims, gigabytes after a day of runs).</li>
  * </ul>
  */
 public final class SettlementBench {
@@ -46,7 +53,20 @@ public final class SettlementBench {
             case "await" -> await(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]),
                 Integer.parseInt(args[6]));
             case "floor" -> floor(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "drop-topics" -> dropTopics(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static void dropTopics(String bootstrap, String prefix) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> old = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(name -> name.startsWith(prefix))
+                .collect(Collectors.toSet());
+            if (!old.isEmpty()) {
+                admin.deleteTopics(old).all().get(120, TimeUnit.SECONDS);
+            }
+            System.out.println("dropped=" + old.size());
         }
     }
 
