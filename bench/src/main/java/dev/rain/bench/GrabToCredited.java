@@ -92,7 +92,7 @@ public final class GrabToCredited {
 
         long[] toCredit = answers.wonAt.entrySet().stream()
             .filter(e -> creditedAt.containsKey(e.getKey()))
-            .mapToLong(e -> Math.max(0, creditedAt.get(e.getKey()) / 1000 - e.getValue()))
+            .mapToLong(e -> toCreditMicros(e.getValue(), creditedAt.get(e.getKey())))
             .toArray();
         Percentiles credit = new Percentiles(toCredit);
         writeBySecond(out.resolve("credit-by-second.txt"), answers, creditedAt);
@@ -123,7 +123,7 @@ public final class GrabToCredited {
             Long at = creditedAt.get(packet);
             if (at != null) {
                 bySecond.computeIfAbsent((wonAt - answers.start) / 1_000_000, s -> new ArrayList<>())
-                    .add(Math.max(0, at / 1000 - wonAt));
+                    .add(toCreditMicros(wonAt, at));
             }
         });
         List<String> lines = new ArrayList<>(List.of("second won credit_p50_ms credit_p99_ms credit_max_ms"));
@@ -133,6 +133,11 @@ public final class GrabToCredited {
                 p.at(99) / 1e3, p.max() / 1e3));
         });
         Files.write(file, lines);
+    }
+
+    /** From a WON answer (monotonic µs, as g2c.lua writes it) to the poll that saw its row (nanoTime). */
+    private static long toCreditMicros(long wonAtMicros, long creditedAtNanos) {
+        return Math.max(0, creditedAtNanos / 1000 - wonAtMicros);
     }
 
     private static long field(String benchLine, String key) {
