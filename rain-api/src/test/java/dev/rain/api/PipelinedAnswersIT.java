@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -86,37 +84,13 @@ class PipelinedAnswersIT {
             InputStream in = socket.getInputStream();
             List<byte[]> answers = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                answers.add(readAnswer(in));
+                byte[] answer = RawHttp.readAnswer(in);
+                String text = new String(answer, StandardCharsets.UTF_8);
+                assertNotNull(RawHttp.header(text, "content-length"), "every answer here has a Content-Length: " + text);
+                answers.add(answer);
             }
             return answers;
         }
-    }
-
-    /** Status line, headers and a Content-Length body, as received. */
-    private static byte[] readAnswer(InputStream in) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            assertTrue(b >= 0, "the connection closed inside an answer's head");
-            answer.write(b);
-            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        String head = answer.toString(StandardCharsets.US_ASCII);
-        String length = header(head, "content-length");
-        assertNotNull(length, "every answer here has a Content-Length: " + head);
-        answer.write(in.readNBytes(Integer.parseInt(length)));
-        return answer.toByteArray();
-    }
-
-    private static String header(String head, String name) {
-        for (String line : head.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
-                return line.substring(colon + 1).trim();
-            }
-        }
-        return null;
     }
 
     private static String get(String path, String token, String requestId) {

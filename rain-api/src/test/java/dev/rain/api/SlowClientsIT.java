@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -95,7 +94,7 @@ class SlowClientsIT {
     void tricklingTheSecondRequestIsCutOff() throws Exception {
         try (Socket socket = connect(deadlinePort)) {
             socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: rain\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(socket.getInputStream());
+            String head = RawHttp.readAnswerText(socket.getInputStream());
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
             long elapsed = trickleUntilClosed(socket, "GET /health/live HTTP/1.1\r\nHost: rain\r\nX-Slow: " + "a".repeat(1_000));
             assertTrue(elapsed < GIVE_UP_MS, "closed after " + elapsed + " ms");
@@ -109,7 +108,7 @@ class SlowClientsIT {
             socket.getOutputStream().write(("GET /v1/rooms/room-slow/events HTTP/1.1\r\nHost: rain\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(socket.getInputStream());
+            String head = RawHttp.readAnswerText(socket.getInputStream());
             assertTrue(head.startsWith("HTTP/1.1 401"), head);
             long elapsed = trickleUntilClosed(socket, "GET /health/live HTTP/1.1\r\nHost: rain\r\nX-Slow: " + "a".repeat(1_000));
             assertTrue(elapsed < GIVE_UP_MS, "closed after " + elapsed + " ms");
@@ -122,7 +121,7 @@ class SlowClientsIT {
         try (Socket socket = connect(deadlinePort)) {
             for (int i = 0; i < 3; i++) {
                 socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: rain\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                String head = readHead(socket.getInputStream());
+                String head = RawHttp.readAnswerText(socket.getInputStream());
                 assertTrue(head.startsWith("HTTP/1.1 200"), head);
                 // Well inside the deadline, which starts again after each answer.
                 Thread.sleep(DEADLINE_MS / 4);
@@ -193,26 +192,6 @@ class SlowClientsIT {
             // the server closed while we were writing: the reader sees it too
         }
         return closedAt.get(GIVE_UP_MS + 5_000, TimeUnit.MILLISECONDS);
-    }
-
-    /** Reads one answer's status line and headers, and its body by Content-Length. */
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after: " + head);
-            }
-            head.append((char) b);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        in.readNBytes(length);
-        return head.toString();
     }
 
     private static long millisSince(long nanos) {
