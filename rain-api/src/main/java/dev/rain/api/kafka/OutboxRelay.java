@@ -122,7 +122,7 @@ public final class OutboxRelay implements AutoCloseable {
                     send(pending);
                 }
                 // A breath before the next batch: claims offered meanwhile are drained together rather than each
-                // waking this thread (and the producer's) on its own. The producer lingers 5 ms anyway.
+                // waking this thread (and the producer's) on its own. The producer lingers 20 ms anyway.
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -32,6 +32,11 @@ final class KafkaClients {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // A new group (or one whose offsets expired) starts from the oldest claim: a credit is never skipped.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A fetch waits until 64 KiB (about 250 claims) are there or 20 ms have passed, instead of answering with
+        // whatever one byte arrived: fewer, fuller fetches, offset commits and ledger transactions when claims
+        // trickle in, the same when they pour in. 20 ms of the 1 s grab-to-credited budget.
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         // One poll is one database transaction; this bounds its size.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             Integer.toString(maxBatch));
