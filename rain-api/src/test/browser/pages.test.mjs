@@ -38,13 +38,15 @@ function minorUnits(text) {
 /** Debian's Chromium with exactly the flags this machine needs, on a fresh profile; Playwright attaches over CDP. */
 async function launchChromium() {
   const profile = mkdtempSync(join(tmpdir(), 'rain-chromium-'));
+  // In its own process group, so closing stops the helpers too (zygote, renderers, crashpad): they can
+  // still be writing into the profile after the main process has exited.
   const child = spawn(CHROMIUM, [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     // This machine has no network but the registries: without these, Chromium keeps dialling out.
     '--disable-quic', '--disable-component-update', '--disable-sync',
     '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
     `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const endpoint = await new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${seen}`)), 30_000);
@@ -62,12 +64,40 @@ async function launchChromium() {
   return {
     browser,
     async close() {
+      const started = Date.now();
       await browser.close().catch(() => {});
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
-      rmSync(profile, { recursive: true, force: true });
+      const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
+      signalGroup(child.pid, 'SIGTERM');
+      await exited;
+      await groupGone(child.pid);
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      log(`Chromium closed and its profile removed in ${Date.now() - started} ms`);
     },
   };
+}
+
+/** Sends a signal to every process in the group; false once none is left. */
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (e) {
+    if (e.code === 'ESRCH') return false;
+    throw e;
+  }
+}
+
+/** Waits until Chromium's whole process group has exited: up to 10 s, then kills what is left. */
+async function groupGone(pgid) {
+  const deadline = Date.now() + 10_000;
+  while (signalGroup(pgid, 0)) {
+    if (Date.now() > deadline) {
+      signalGroup(pgid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function api(method, path, token, body) {
