@@ -1,9 +1,12 @@
 package dev.rain.bench;
 
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -71,9 +74,9 @@ public final class WireFloor {
         Answer health = Answer.parse(Files.readAllBytes(Path.of(args[2])));
         Answer tap = Answer.parse(Files.readAllBytes(Path.of(args[3])));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-        vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+        vertx.deployVerticle(() -> new VerticleBase() {
                 @Override
-                public io.vertx.core.Future<?> start() {
+                public Future<?> start() {
                     return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
                         .requestHandler(request -> answer(request, health, tap))
                         .listen();
@@ -88,7 +91,7 @@ public final class WireFloor {
     }
 
     private static void answer(HttpServerRequest request, Answer health, Answer tap) {
-        if (request.method().name().equals("GET")) {
+        if (request.method() == HttpMethod.GET) {
             health.send(request.response());
         } else {
             // As the API's body handler does: the answer waits for the whole body.
