@@ -106,14 +106,19 @@ public final class PipelinedRedis implements Redis {
             return fresh;
         }
 
-        /** Forgets a connection that broke; the next command connects again. */
+        /**
+         * Forgets a connection that broke and closes it, once: the next command connects again. A connection
+         * reports its end more than once (an exception and then the end; on Redis Cluster, the end of each
+         * node's connection, and the ends that closing the others causes), and one that is no longer the lane's
+         * was closed already, by an earlier report or by {@link #close()}. Closing a pooled connection twice
+         * gives its lease back twice, which the pool refuses by throwing on the event loop.
+         */
         private void drop(Future<RedisConnection> broken) {
-            if (connection == broken) {
-                connection = null;
+            if (connection != broken) {
+                return;
             }
-            if (broken != null && broken.succeeded()) {
-                broken.result().close();
-            }
+            connection = null;
+            broken.result().close();
         }
 
         Future<Void> close() {
