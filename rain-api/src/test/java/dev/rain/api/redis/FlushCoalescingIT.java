@@ -93,14 +93,6 @@ class FlushCoalescingIT {
     }
 
     private static <T> CompletableFuture<T> on(Context context, Supplier<Future<T>> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> work.get().onComplete(done -> {
-            if (done.succeeded()) {
-                result.complete(done.result());
-            } else {
-                result.completeExceptionally(done.cause());
-            }
-        }));
-        return result;
+        return OnEventLoop.run(context, work);
     }
 }

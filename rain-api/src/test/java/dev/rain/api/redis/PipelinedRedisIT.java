@@ -104,14 +104,6 @@ class PipelinedRedisIT {
     }
 
     private <T> CompletableFuture<T> on(Supplier<Future<T>> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.runOnContext(v -> work.get().onComplete(done -> {
-            if (done.succeeded()) {
-                result.complete(done.result());
-            } else {
-                result.completeExceptionally(done.cause());
-            }
-        }));
-        return result;
+        return OnEventLoop.run(loop, work);
     }
 }
