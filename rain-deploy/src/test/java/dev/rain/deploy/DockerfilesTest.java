@@ -110,6 +110,15 @@ class DockerfilesTest {
     }
 
     @Test
+    @DisplayName("the API's image names its collector, the one the bench measures: a 1 GiB container would get the serial one")
+    void apiNamesItsCollector() throws IOException {
+        String options = Dockerfile.read("rain-api/Dockerfile").env("JAVA_TOOL_OPTIONS").orElseThrow();
+        assertTrue(options.contains("-XX:+UseG1GC"), options);
+        String bench = Files.readString(RepoFiles.resolve("bench/run"));
+        assertTrue(bench.contains("${BENCH_API_GC--XX:+UseG1GC}"), "bench/run starts the API with another collector");
+    }
+
+    @Test
     @DisplayName("the build context sends every module but no local service data or build output")
     void dockerignore() throws IOException {
         List<String> ignored = Files.readAllLines(RepoFiles.resolve(".dockerignore")).stream()
