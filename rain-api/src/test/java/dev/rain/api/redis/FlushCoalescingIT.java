@@ -18,9 +18,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -61,10 +59,10 @@ class FlushCoalescingIT {
         Context loop = ((VertxInternal) vertx).createEventLoopContext();
         String key = "it:flush:" + UUID.randomUUID();
         // The lane connects (and installs the handler) on its first command.
-        on(loop, () -> lanes.send(Request.cmd(Command.PING))).get(10, TimeUnit.SECONDS);
+        OnEventLoop.run(loop, () -> lanes.send(Request.cmd(Command.PING))).get(10, TimeUnit.SECONDS);
 
         long before = readsProcessed();
-        List<Response> answers = on(loop, () -> {
+        List<Response> answers = OnEventLoop.run(loop, () -> {
             List<Future<Response>> sent = new ArrayList<>();
             for (int i = 0; i < COMMANDS; i++) {
                 sent.add(lanes.send(Request.cmd(Command.INCR).arg(key)));
@@ -90,9 +88,5 @@ class FlushCoalescingIT {
             }
         }
         throw new AssertionError("no total_reads_processed in INFO stats");
-    }
-
-    private static <T> CompletableFuture<T> on(Context context, Supplier<Future<T>> work) {
-        return OnEventLoop.run(context, work);
     }
 }
