@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,19 +13,29 @@ import java.util.SortedSet;
 
 /**
  * The batch nearly every batch is: grabs the journal has never seen, of running rains, each in an allowed slot,
- * all of which the schema accepts. Settled in three round trips instead of one per statement: the rain locks
- * and the journal INSERT go together (each statement still runs in that order, the locks first), then the money,
- * the counters and best luck together, then COMMIT. pgjdbc sends the statements of one prepared statement in one
- * message and reads their results after.
+ * all of which the schema accepts. Settled in three round trips instead of one per statement: the journal INSERT
+ * and the rain locks go together, then the money, the counters and best luck together, then COMMIT. pgjdbc sends
+ * the statements of one prepared statement in one message and reads their results after.
+ *
+ * <p>The journal rows go in before the rains are locked, so that consumers settling the same rain (replicas of one
+ * group, each on its own partitions) write their rows at the same time and queue on the rain only for the money,
+ * the counters and the commit. Locked first, the rain held each batch's whole INSERT: two writers of one rain
+ * settled no faster than one (bench/RESULTS.md). Nothing else is written before the lock, so a batch that waits
+ * for its rain holds only rows nobody else can see; the rows go in in bizId order, so two batches that carry the
+ * same claims (a redelivery during a rebalance) queue on the first of them instead of deadlocking. The one cycle
+ * left, this batch waiting for a rain whose careful settler waits for one of this batch's rows, Postgres breaks by
+ * failing one of the two (40P01), and the loop settles that batch again as after any transient failure.
  *
  * <p>It is optimistic: the journal rows are inserted before the locked rains are looked at. Anything that makes
  * the batch not that batch (an unknown or finished rain, a slot out of range, a constraint's refusal: a
  * redelivered bizId, a slot already taken, an escrow that cannot pay) rolls the transaction back, and the caller
- * settles the batch as it always did, claim against journal. The transaction must hold nothing else.
+ * settles the batch as it always did, rains locked first, claim against journal. The transaction must hold nothing
+ * else.
  */
 final class NewGrabs {
 
-    private static final String LOCK_AND_INSERT = RainRows.LOCK + ";\n" + TransferRows.INSERT_ROWS;
+    private static final String INSERT_AND_LOCK = TransferRows.INSERT_ROWS + ";\n" + RainRows.LOCK;
+    private static final Comparator<Claim> BY_BIZ_ID = Comparator.comparing(Claim::bizId);
     private static final String MOVE_AND_COUNT = AccountRows.MOVE + ";\n" + RainRows.ADD_COUNTERS + ";\n"
         + RainRows.RAISE_BEST_LUCK;
 
@@ -43,7 +55,7 @@ final class NewGrabs {
     static Optional<BatchResult> settle(Connection c, SortedSet<String> codes, List<Claim> grabs,
                                         List<Claim> bestPerRain) throws SQLException {
         try {
-            Map<String, LockedRain> rains = lockAndInsert(c, codes, grabs);
+            Map<String, LockedRain> rains = insertAndLock(c, codes, grabs);
             if (!grabs.stream().allMatch(grab -> insertable(grab, rains.get(grab.configCode())))) {
                 c.rollback();
                 return Optional.empty();
@@ -63,19 +75,19 @@ final class NewGrabs {
         return rain != null && !rain.finished() && rain.slotAllowed(grab.slot());
     }
 
-    private static Map<String, LockedRain> lockAndInsert(Connection c, SortedSet<String> codes, List<Claim> grabs)
+    private static Map<String, LockedRain> insertAndLock(Connection c, SortedSet<String> codes, List<Claim> grabs)
         throws SQLException {
-        try (PreparedStatement statement = c.prepareStatement(LOCK_AND_INSERT)) {
-            int next = RainRows.bindLock(statement, 1, codes);
-            TransferRows.bind(statement, next, grabs);
+        List<Claim> inKeyOrder = new ArrayList<>(grabs);
+        inKeyOrder.sort(BY_BIZ_ID);
+        try (PreparedStatement statement = c.prepareStatement(INSERT_AND_LOCK)) {
+            int next = TransferRows.bind(statement, 1, inKeyOrder);
+            RainRows.bindLock(statement, next, codes);
+            // The INSERT's count first; a refused row has already failed execute().
             statement.execute();
-            Map<String, LockedRain> rains;
-            try (ResultSet rs = statement.getResultSet()) {
-                rains = RainRows.locked(rs);
-            }
-            // The INSERT's result; a refused row has already failed execute().
             statement.getMoreResults();
-            return rains;
+            try (ResultSet rs = statement.getResultSet()) {
+                return RainRows.locked(rs);
+            }
         }
     }
 

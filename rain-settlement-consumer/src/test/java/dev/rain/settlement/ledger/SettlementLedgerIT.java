@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.LedgerFixture;
 import dev.rain.settlement.testing.LedgerFixture.AnomalyRow;
 import dev.rain.settlement.testing.LedgerFixture.Rain;
@@ -12,12 +13,14 @@ import dev.rain.settlement.testing.LedgerFixture.RainRow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -353,6 +356,72 @@ class SettlementLedgerIT {
         assertEquals(500 * 11, ledger.rainRow(b).settledAmount());
         assertEquals(100_000 - 500 * 7, ledger.escrow(a));
         assertTrue(ledger.anomalies(a.configCode()).isEmpty());
+    }
+
+    @Test
+    @DisplayName("a batch writes its journal rows while another transaction holds its rain: writers of one rain "
+        + "insert at once and queue only for the money")
+    void insertsBeforeWaitingForTheRain() throws Exception {
+        Rain rain = ledger.runningRain(1_000, 10, 1);
+        List<Claim> batch = List.of(rain.grab(0, "waiter-a", 100, 1), rain.grab(1, "waiter-b", 200, 1));
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            List<Future<BatchResult>> settling = new ArrayList<>();
+            ledger.database().inTransaction(holder -> {
+                try (Statement lock = holder.createStatement()) {
+                    lock.execute("SELECT 1 FROM rains WHERE config_code = '" + rain.configCode() + "' FOR UPDATE");
+                }
+                settling.add(one.submit(() -> apply(batch)));
+                try {
+                    Await.until(Duration.ofSeconds(20), "transactions waiting for a lock with journal rows written",
+                        this::waitingWithJournalRows, 1L);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            assertEquals(2, settling.get(0).get(30, TimeUnit.SECONDS).credited());
+        } finally {
+            one.shutdownNow();
+        }
+        assertEquals(200, ledger.wallet("waiter-b"));
+        assertEquals(700, ledger.escrow(rain));
+    }
+
+    @Test
+    @DisplayName("a batch that wrote its rows and then waited while the API finished the rain is refused "
+        + "RAIN_FINISHED, and the refund holds all the escrow")
+    void finishedWhileWaitingForTheRain() throws Exception {
+        Rain rain = ledger.runningRain(1_000, 10, 1);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            List<Future<BatchResult>> settling = new ArrayList<>();
+            long refunded = ledger.finishLikeTheApi(rain, () -> {
+                settling.add(one.submit(() -> apply(rain.grab(0, "waiter-c", 100, 1))));
+                Await.until(Duration.ofSeconds(20), "transactions waiting for a lock with journal rows written",
+                    this::waitingWithJournalRows, 1L);
+            });
+            assertEquals(0, settling.get(0).get(30, TimeUnit.SECONDS).credited());
+            assertEquals(1_000, refunded);
+        } finally {
+            one.shutdownNow();
+        }
+        assertEquals(0, ledger.wallet("waiter-c"));
+        assertEquals(0, ledger.grabTransfers(rain));
+        assertEquals(List.of(new AnomalyRow(rain.packet(0), "waiter-c", 100, "RAIN_FINISHED")),
+            ledger.anomalies(rain.configCode()));
+        assertEquals(1, ledger.rainRow(rain).rejectedCount());
+    }
+
+    /** Backends of this database that wait for a lock while they hold rows they inserted into the journal. */
+    private long waitingWithJournalRows() throws SQLException {
+        return ledger.queryLong("""
+            SELECT count(DISTINCT w.pid) FROM pg_locks w
+            WHERE NOT w.granted AND EXISTS (
+                SELECT 1 FROM pg_locks t
+                WHERE t.pid = w.pid AND t.granted AND t.mode = 'RowExclusiveLock'
+                  AND t.relation = 'transfers'::regclass
+                  AND t.database = (SELECT oid FROM pg_database WHERE datname = current_database()))""");
     }
 
     @Test

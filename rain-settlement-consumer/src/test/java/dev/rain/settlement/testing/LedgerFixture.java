@@ -87,8 +87,24 @@ public final class LedgerFixture implements AutoCloseable {
 
     /** What the API's finisher does: under the rain's lock, the escrow's rest goes back to the anchor. */
     public long finishLikeTheApi(Rain rain) throws SQLException {
+        return finishLikeTheApi(rain, () -> { });
+    }
+
+    /** Something a test does while the finisher holds the rain's lock, before the refund. */
+    @FunctionalInterface
+    public interface WhileLocked {
+        void run() throws Exception;
+    }
+
+    /** {@link #finishLikeTheApi(Rain)}, running {@code whileLocked} once it holds the rain's lock. */
+    public long finishLikeTheApi(Rain rain, WhileLocked whileLocked) throws SQLException {
         return database.inTransaction(c -> {
             update(c, "SELECT 1 FROM rains WHERE config_code = ? FOR UPDATE", rain.configCode());
+            try {
+                whileLocked.run();
+            } catch (Exception e) {
+                throw new IllegalStateException("while the rain was locked", e);
+            }
             long left = queryLong(c, "SELECT balance FROM accounts WHERE account_id = ?",
                 Ids.escrowAccount(rain.configCode()));
             if (left > 0) {
