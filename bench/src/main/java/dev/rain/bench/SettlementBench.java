@@ -30,14 +30,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The settlement benchmark's three parts.
+ * The settlement benchmark's parts.
  *
  * <ul>
  *   <li>{@code produce <bootstrap> <topic> <code> <room> <anchor> <n> <amount>}: n grab claims of one
  *       rain, distinct viewers, slot 1, exactly as the API's relay writes them.</li>
- *   <li>{@code await <pg-url> <user> <password> <code> <n> <timeout-s> [<warm-code> <warm-n>]}: polls the
- *       rain's settled counter and prints the credit rate from the first credited batch to the last; with a
- *       warm-up rain, from the first poll after all of the warm-up was settled.</li>
+ *   <li>{@code await <pg-url> <user> <password> <code> <n> <timeout-s>}: polls the rain's settled counter until
+ *       all n are settled, and prints the credit rate from the first credited batch to the last.</li>
+ *   <li>{@code held <pg-url> <user> <password> <bootstrap> <topic> <code> <room> <anchor> <n> <amount> <timeout-s>}:
+ *       holds the journal against writes while it produces the rain's n claims, so that the running consumers
+ *       take their first batches and wait; prints {@code released} when it lets go, then the credit rate from that
+ *       moment to the last credit. Every consumer of a group starts at once on a full topic, and nothing is
+ *       produced while the rate is measured.</li>
  *   <li>{@code floor <pg-url> <user> <password> <n> <batch>}: the same rows (n journal rows and n new
  *       wallet rows) inserted plainly, batch by batch, one transaction each, into copies of the ledger's
  *       tables with the same indexes in the same database: what Postgres does without any ledger logic.</li>
@@ -52,8 +56,9 @@ public final class SettlementBench {
             case "produce" -> produce(args[1], args[2], args[3], args[4], args[5], Integer.parseInt(args[6]),
                 Long.parseLong(args[7]));
             case "await" -> await(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]),
-                Integer.parseInt(args[6]), args.length > 8 ? args[7] : null,
-                args.length > 8 ? Integer.parseInt(args[8]) : 0);
+                Integer.parseInt(args[6]));
+            case "held" -> held(args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8],
+                Integer.parseInt(args[9]), Long.parseLong(args[10]), Integer.parseInt(args[11]));
             case "floor" -> floor(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "drop-topics" -> dropTopics(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -111,42 +116,30 @@ public final class SettlementBench {
             (System.nanoTime() - started) / 1e9);
     }
 
-    /**
-     * @param warm the warm-up rain settled from the same topic before this one, or null. The count starts once
-     *     the warm-up is all settled: the topic's partitions drain unevenly, so the measured rain's first batches
-     *     came while other partitions still held warm-up claims, and that work fell inside the measured window.
-     */
-    private static void await(String url, String user, String password, String code, int n, int timeoutSeconds,
-                              String warm, int warmN) throws Exception {
+    private static void await(String url, String user, String password, String code, int n, int timeoutSeconds)
+        throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long firstAt = 0;
         long firstCount = 0;
         long count = 0;
         try (Connection c = DriverManager.getConnection(url, user, password);
              PreparedStatement settled = c.prepareStatement(
-                 "SELECT config_code, settled_count + rejected_count FROM rains WHERE config_code IN (?, ?)")) {
+                 "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?")) {
             settled.setString(1, code);
-            settled.setString(2, warm == null ? code : warm);
             while (System.nanoTime() < deadline) {
-                long warmCount = 0;
                 try (ResultSet rs = settled.executeQuery()) {
-                    while (rs.next()) {
-                        if (rs.getString(1).equals(code)) {
-                            count = rs.getLong(2);
-                        } else {
-                            warmCount = rs.getLong(2);
-                        }
-                    }
+                    rs.next();
+                    count = rs.getLong(1);
                 }
                 long now = System.nanoTime();
-                if (count > 0 && firstAt == 0 && (warm == null || warmCount >= warmN)) {
+                if (count > 0 && firstAt == 0) {
                     firstAt = now;
                     firstCount = count;
                 }
-                if (count >= n && firstAt != 0) {
+                if (count >= n) {
                     double seconds = (now - firstAt) / 1e9;
-                    // What was settled before the first poll that saw the window open is excluded: when it
-                    // started is not observable from outside.
+                    // What was settled before the first poll that saw a credit is excluded: when it started is
+                    // not observable from outside.
                     System.out.printf(Locale.ROOT, "settled=%d first_batch=%d seconds=%.3f credits_per_s=%.0f%n",
                         count, firstCount, seconds, seconds > 0 ? (count - firstCount) / seconds : 0.0);
                     return;
@@ -156,6 +149,45 @@ public final class SettlementBench {
         }
         System.out.printf(Locale.ROOT, "settled=%d timeout=true credits_per_s=0%n", count);
         System.exit(3);
+    }
+
+    private static void held(String url, String user, String password, String bootstrap, String topic, String code,
+                             String room, String anchor, int n, long amount, int timeoutSeconds) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            c.setAutoCommit(false);
+            try (Statement lock = c.createStatement()) {
+                // Against every journal INSERT, whichever order a ledger takes its locks in: no claim of this rain
+                // is written before the rate counts.
+                lock.execute("LOCK TABLE transfers IN SHARE MODE");
+            }
+            produce(bootstrap, topic, code, room, anchor, n, amount);
+            c.commit();
+            long releasedAt = System.nanoTime();
+            System.out.println("released");
+            System.out.flush();
+            long deadline = releasedAt + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            c.setAutoCommit(true);
+            long count = 0;
+            try (PreparedStatement settled = c.prepareStatement(
+                "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?")) {
+                settled.setString(1, code);
+                while (System.nanoTime() < deadline) {
+                    try (ResultSet rs = settled.executeQuery()) {
+                        rs.next();
+                        count = rs.getLong(1);
+                    }
+                    if (count >= n) {
+                        double seconds = (System.nanoTime() - releasedAt) / 1e9;
+                        System.out.printf(Locale.ROOT, "settled=%d seconds=%.3f credits_per_s=%.0f%n", count, seconds,
+                            count / seconds);
+                        return;
+                    }
+                    Thread.sleep(10);
+                }
+            }
+            System.out.printf(Locale.ROOT, "settled=%d timeout=true credits_per_s=0%n", count);
+            System.exit(3);
+        }
     }
 
     private static void floor(String url, String user, String password, int n, int batch) throws Exception {
