@@ -34,9 +34,9 @@ final class SettlementProcess implements AutoCloseable {
         return config.group();
     }
 
-    /** Its loop's counters: batches committed, records applied, partitions assigned. */
+    /** Its loops' counters together: batches committed, records applied, partitions assigned. */
     SettlementMetrics metrics() {
-        return service.loop().metrics();
+        return service.metrics();
     }
 
     /** Waits until this consumer's group has committed up to the end of every partition of {@code topic}. */

@@ -91,8 +91,10 @@ class BackingServicesManifestsTest {
         }
         int partitions = byTopic.get(settlement).spec().path("partitions").asInt();
         int consumers = consumerDeployment.spec().path("replicas").asInt();
-        assertTrue(partitions > 1 && partitions >= consumers,
-            partitions + " partitions leave some of " + consumers + " consumer pods idle");
+        int loops = Integer.parseInt(consumer.get("RAIN_SETTLEMENT_LOOPS"));
+        // Each pod's loops are members of the group of their own.
+        assertTrue(partitions > 1 && partitions >= consumers * loops,
+            partitions + " partitions leave some of " + consumers + " consumer pods' " + loops + " loops each idle");
     }
 
     @Test

@@ -38,12 +38,13 @@ public final class SettlementMain {
             LOG.info("shutdown requested");
             service.close();
         }, "rain-settlement-shutdown"));
-        while (!service.loop().awaitStop(Duration.ofSeconds(1))) {
-            // The loop thread owns the work; main only notices when it ends.
+        while (!service.awaitAnyStop(Duration.ofSeconds(1))) {
+            // The loop threads own the work; main only notices when one ends.
         }
         if (!shuttingDown.get()) {
-            // A loop that stopped by itself cannot settle anything: exit, so the supervisor restarts us.
-            LOG.error("settlement loop ended without a shutdown request; exiting");
+            // A loop that stopped by itself leaves its partitions unsettled: exit, so the supervisor restarts us
+            // (the shutdown hook closes the other loops, which commit what they settled).
+            LOG.error("a settlement loop ended without a shutdown request; exiting");
             System.exit(1);
         }
     }

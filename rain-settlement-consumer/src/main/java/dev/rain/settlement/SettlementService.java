@@ -6,65 +6,125 @@ import dev.rain.settlement.health.HealthServer;
 import dev.rain.settlement.health.PrometheusText;
 import dev.rain.settlement.health.Readiness;
 import dev.rain.settlement.kafka.SettlementLoop;
+import dev.rain.settlement.kafka.SettlementMetrics;
 import dev.rain.settlement.ledger.LedgerWriter;
 import dev.rain.settlement.ledger.SettlementLedger;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The settlement consumer assembled: the migrated ledger, the poll loop and the health endpoint. {@code main}
+ * The settlement consumer assembled: the migrated ledger, its poll loops and the health endpoint. {@code main}
  * runs one; tests of other modules can run one in their own JVM.
+ *
+ * <p>The loops ({@code RAIN_SETTLEMENT_LOOPS}) are consumers of the same group, each with its own partitions and
+ * its own ledger transaction in flight: one loop's transaction waits for Postgres most of its time, so a second
+ * one keeps Postgres busy meanwhile, as a second replica would, without a second JVM.
  */
 public final class SettlementService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettlementService.class);
 
     private final Database database;
-    private final SettlementLoop loop;
+    private final List<SettlementLoop> loops;
     private final HealthServer health;
 
-    private SettlementService(Database database, SettlementLoop loop, HealthServer health) {
+    private SettlementService(Database database, List<SettlementLoop> loops, HealthServer health) {
         this.database = database;
-        this.loop = loop;
+        this.loops = loops;
         this.health = health;
     }
 
     public static SettlementService start(ConsumerConfig config) {
         LOG.info("starting with {}", config);
         Database database = Database.connect(config.postgres(), "rain-settlement");
-        SettlementLoop loop = null;
+        List<SettlementLoop> loops = new ArrayList<>();
         try {
-            loop = new SettlementLoop(config, LedgerWriter.of(database, new SettlementLedger()));
-            SettlementLoop started = loop.start();
-            HealthServer health = HealthServer.start(config.healthPort(), started::isRunning,
-                new Readiness(database.dataSource(), started.metrics(), Clock.systemUTC()),
-                () -> PrometheusText.render(started.metrics(), started.isRunning()));
-            LOG.info("health and metrics on port {}", health.port());
+            LedgerWriter ledger = LedgerWriter.of(database, new SettlementLedger());
+            for (int i = 0; i < config.loops(); i++) {
+                loops.add(new SettlementLoop(config, ledger, i));
+            }
+            // All of them before any polls, so that the group's first assignment shares the partitions out.
+            loops.forEach(SettlementLoop::start);
+            List<SettlementLoop> started = List.copyOf(loops);
+            List<SettlementMetrics> metrics = started.stream().map(SettlementLoop::metrics).toList();
+            HealthServer health = HealthServer.start(config.healthPort(), () -> allRunning(started),
+                new Readiness(database.dataSource(), metrics, Clock.systemUTC()),
+                () -> PrometheusText.render(metrics, allRunning(started)));
+            LOG.info("{} settlement loops; health and metrics on port {}", started.size(), health.port());
             return new SettlementService(database, started, health);
         } catch (RuntimeException e) {
-            if (loop != null) {
-                loop.close();
-            }
+            loops.forEach(SettlementLoop::close);
             database.close();
             throw e;
         }
     }
 
-    public SettlementLoop loop() {
-        return loop;
+    /** Each loop's own counters, in the order of their indexes. */
+    public List<SettlementMetrics> metricsByLoop() {
+        return loops.stream().map(SettlementLoop::metrics).toList();
+    }
+
+    /** The loops' counters together, as of now. */
+    public SettlementMetrics metrics() {
+        return SettlementMetrics.total(metricsByLoop());
+    }
+
+    /**
+     * Waits up to {@code timeout} for any loop to stop: after close(), or by a failure it cannot retry, which
+     * leaves its partitions unsettled by this process.
+     *
+     * @return true when a loop has stopped
+     */
+    public boolean awaitAnyStop(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (SettlementLoop loop : loops) {
+                if (!loop.isRunning()) {
+                    return true;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+        }
     }
 
     public int healthPort() {
         return health.port();
     }
 
-    /** The loop first (it commits what it settled), then the endpoint, then the pool the loop was using. */
+    /**
+     * The loops first, all asked at once (each commits what it settled), then the endpoint, then the pool the
+     * loops were using.
+     */
     @Override
     public void close() {
-        loop.close();
+        List<Thread> closing = new ArrayList<>();
+        for (SettlementLoop loop : loops) {
+            Thread thread = new Thread(loop::close, "rain-settlement-close-" + closing.size());
+            thread.start();
+            closing.add(thread);
+        }
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         health.close();
         database.close();
         LOG.info("settlement consumer closed");
+    }
+
+    private static boolean allRunning(List<SettlementLoop> loops) {
+        return loops.stream().allMatch(SettlementLoop::isRunning);
     }
 }

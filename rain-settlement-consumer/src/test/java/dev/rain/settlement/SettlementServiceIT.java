@@ -1,9 +1,12 @@
 package dev.rain.settlement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.ledger.Claim;
 import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.KafkaFixture;
 import dev.rain.settlement.testing.LedgerFixture;
@@ -13,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +54,55 @@ class SettlementServiceIT {
                 assertTrue(metrics.contains("\nrain_settlement_lag 0\n"), metrics);
                 assertTrue(metrics.contains("\nrain_settlement_dead_lettered_total 0\n"), metrics);
             }
+        }
+    }
+
+    @Test
+    @DisplayName("two loops of one consumer share the partitions and settle one hot rain between them, each packet once")
+    void loopsShareTheTopic() throws Exception {
+        try (LedgerFixture ledger = LedgerFixture.create("settlement_loops");
+             KafkaFixture kafka = new KafkaFixture()) {
+            String topic = kafka.newTopics("loops");
+            int packets = 2_000;
+            Rain rain = ledger.runningRain(packets * 10L, packets, 1);
+            List<Claim> grabs = IntStream.range(0, packets)
+                .mapToObj(i -> rain.grab(i, "loop-viewer-" + i, 10, 1)).toList();
+            ConsumerConfig config = kafka.config(topic, ledger, 50).withLoops(2);
+
+            SettlementService service = SettlementService.start(config);
+            try {
+                Await.until(WAIT, "each loop's share of the " + KafkaFixture.PARTITIONS + " partitions",
+                    () -> service.metricsByLoop().stream().map(SettlementMetrics::assignedPartitions).toList(),
+                    List.of(2, 2));
+                kafka.publishAll(topic, grabs);
+                // The relay's resend after a lost acknowledgement: the same claims again.
+                kafka.publishAll(topic, grabs.subList(0, 100));
+                Await.until(WAIT, "every claim gone through", () -> {
+                    SettlementMetrics total = service.metrics();
+                    return total.applied() + total.duplicates();
+                }, packets + 100L);
+
+                for (SettlementMetrics loop : service.metricsByLoop()) {
+                    assertTrue(loop.applied() > 0, "each loop settled some of the rain");
+                }
+                assertEquals(packets, service.metrics().applied());
+                assertEquals(packets, ledger.grabTransfers(rain), "one journal row per packet");
+                LedgerFixture.RainRow row = ledger.rainRow(rain);
+                assertEquals(packets, row.settledCount());
+                assertEquals(packets * 10L, row.settledAmount());
+                assertEquals(0, ledger.escrow(rain), "the escrow paid out exactly what it held");
+                assertEquals(ledger.sumOfDeposits(), ledger.sumOfBalances(), "money moved, never made");
+                String metrics = get(service.healthPort(), "/metrics").body();
+                assertTrue(metrics.contains("\nrain_settlement_loops 2\n"), metrics);
+                assertTrue(metrics.contains("\nrain_settlement_assigned_partitions 4\n"), metrics);
+                assertTrue(metrics.contains("\nrain_settlement_loop_running 1\n"), metrics);
+                assertFalse(service.awaitAnyStop(Duration.ofMillis(200)), "no loop stops by itself");
+            } finally {
+                service.close();
+            }
+            assertTrue(service.awaitAnyStop(Duration.ofSeconds(1)), "closed, the loops have stopped");
+            assertEquals(packets + 100L, kafka.committedTotal(config.group()),
+                "each loop committed what it settled before it closed");
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  *
  * @param maxBatch   {@code max.poll.records}: the most claims applied in one database transaction
  * @param maxTries   how often one record may fail deterministically before it goes to the dead-letter topic
+ * @param loops      poll loops in this process, each a consumer of the group with a ledger transaction of its
+ *                   own in flight: while one waits for Postgres to answer, another's statements run
  * @param healthPort port of the health and metrics endpoint; 0 picks a free one (tests)
  */
 public record ConsumerConfig(
@@ -24,6 +26,7 @@ public record ConsumerConfig(
     PgConfig postgres,
     int maxBatch,
     int maxTries,
+    int loops,
     int healthPort) {
 
     /** Kafka's legal topic names; checked here so a typo fails at start-up, not at the first dead letter. */
@@ -36,6 +39,9 @@ public record ConsumerConfig(
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(postgres, "postgres");
+        if (loops < 1) {
+            throw new IllegalArgumentException("loops must be at least 1, was " + loops);
+        }
     }
 
     public static ConsumerConfig fromEnv(Map<String, String> env) {
@@ -51,19 +57,30 @@ public record ConsumerConfig(
         int poolSize = read.integer("RAIN_PG_POOL_SIZE", 4, 1, 200);
         int maxBatch = read.integer("RAIN_SETTLEMENT_MAX_BATCH", 2000, 1, 50_000);
         int maxTries = read.integer("RAIN_SETTLEMENT_MAX_TRIES", 3, 1, 100);
+        int loops = read.integer("RAIN_SETTLEMENT_LOOPS", 2, 1, 16);
         int healthPort = read.integer("RAIN_CONSUMER_HEALTH_PORT", 8081, 0, 65_535);
         if (topic.equals(dlq)) {
             read.problem("RAIN_SETTLEMENT_DLQ_TOPIC must differ from RAIN_SETTLEMENT_TOPIC (" + topic
                 + "), or poison records would come straight back");
         }
+        if (poolSize >= 1 && loops >= 1 && loops <= 16 && poolSize <= loops) {
+            // Each loop holds one connection for its transaction, and readiness asks Postgres on one more.
+            read.problem("RAIN_PG_POOL_SIZE (" + poolSize + ") must be more than RAIN_SETTLEMENT_LOOPS (" + loops
+                + "): a connection for each loop and one for the readiness check");
+        }
         read.failIfAnyProblem();
         return new ConsumerConfig(bootstrap, topic, dlq, group, new PgConfig(pgUrl, pgUser, pgPassword, poolSize),
-            maxBatch, maxTries, healthPort);
+            maxBatch, maxTries, loops, healthPort);
     }
 
     public ConsumerConfig withGroup(String newGroup) {
         return new ConsumerConfig(kafkaBootstrap, topic, deadLetterTopic, newGroup, postgres, maxBatch, maxTries,
-            healthPort);
+            loops, healthPort);
+    }
+
+    public ConsumerConfig withLoops(int newLoops) {
+        return new ConsumerConfig(kafkaBootstrap, topic, deadLetterTopic, group, postgres, maxBatch, maxTries,
+            newLoops, healthPort);
     }
 
     @Override
@@ -71,7 +88,8 @@ public record ConsumerConfig(
         // The password stays out of logs.
         return "ConsumerConfig[kafka=" + kafkaBootstrap + ", topic=" + topic + ", dlq=" + deadLetterTopic + ", group="
             + group + ", pg=" + postgres.jdbcUrl() + " as " + postgres.user() + " (pool " + postgres.poolSize()
-            + "), maxBatch=" + maxBatch + ", maxTries=" + maxTries + ", healthPort=" + healthPort + "]";
+            + "), maxBatch=" + maxBatch + ", maxTries=" + maxTries + ", loops=" + loops + ", healthPort=" + healthPort
+            + "]";
     }
 
     /** Collects every problem before failing, so one start-up attempt reports all of them. */

@@ -1,14 +1,21 @@
 package dev.rain.settlement.health;
 
 import dev.rain.settlement.kafka.SettlementMetrics;
+import java.util.List;
 
-/** The loop's counters in the Prometheus text format. */
+/** The loops' counters, summed over the process's loops, in the Prometheus text format. */
 public final class PrometheusText {
 
     private PrometheusText() {
     }
 
-    public static String render(SettlementMetrics m, boolean running) {
+    /**
+     * @param loops   each of the process's loops' counters; the series are their totals, and partitions are also
+     *                given per loop
+     * @param running whether all of them still run
+     */
+    public static String render(List<SettlementMetrics> loops, boolean running) {
+        SettlementMetrics m = SettlementMetrics.total(loops);
         StringBuilder out = new StringBuilder(1024);
         counter(out, "rain_settlement_applied_total", "Grabs credited and refunds applied, once each.", m.applied());
         counter(out, "rain_settlement_duplicates_total", "Messages found already applied.", m.duplicates());
@@ -22,9 +29,15 @@ public final class PrometheusText {
             m.lag());
         gauge(out, "rain_settlement_assigned_partitions", "Partitions assigned to this consumer.",
             m.assignedPartitions());
-        gauge(out, "rain_settlement_last_poll_timestamp_seconds", "Time of the last successful poll.",
+        gauge(out, "rain_settlement_last_poll_timestamp_seconds", "Time of the last successful poll of the loop that polled least recently.",
             m.lastPollMillis() / 1000.0);
-        gauge(out, "rain_settlement_loop_running", "1 while the poll loop runs.", running ? 1 : 0);
+        gauge(out, "rain_settlement_loops", "Poll loops in this consumer (RAIN_SETTLEMENT_LOOPS).", loops.size());
+        header(out, "rain_settlement_loop_assigned_partitions", "Partitions assigned to each poll loop.", "gauge");
+        for (int i = 0; i < loops.size(); i++) {
+            out.append("rain_settlement_loop_assigned_partitions{loop=\"").append(i).append("\"} ")
+                .append(loops.get(i).assignedPartitions()).append('\n');
+        }
+        gauge(out, "rain_settlement_loop_running", "1 while every poll loop runs.", running ? 1 : 0);
         return out.toString();
     }
 

@@ -6,10 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
-/** Ready: Postgres answers, and the loop either owns partitions or has polled successfully just now. */
+/** Ready: Postgres answers, and each loop either owns partitions or has polled successfully just now. */
 public final class Readiness implements BooleanSupplier {
 
     /** A loop that has neither partitions nor a recent poll is stuck or cut off from the broker. */
@@ -17,12 +18,12 @@ public final class Readiness implements BooleanSupplier {
     private static final int QUERY_TIMEOUT_SECONDS = 2;
 
     private final DataSource database;
-    private final SettlementMetrics metrics;
+    private final List<SettlementMetrics> loops;
     private final Clock clock;
 
-    public Readiness(DataSource database, SettlementMetrics metrics, Clock clock) {
+    public Readiness(DataSource database, List<SettlementMetrics> loops, Clock clock) {
         this.database = database;
-        this.metrics = metrics;
+        this.loops = List.copyOf(loops);
         this.clock = clock;
     }
 
@@ -32,6 +33,10 @@ public final class Readiness implements BooleanSupplier {
     }
 
     boolean consuming() {
+        return loops.stream().allMatch(this::consuming);
+    }
+
+    private boolean consuming(SettlementMetrics metrics) {
         long sinceLastPoll = clock.millis() - metrics.lastPollMillis();
         return metrics.assignedPartitions() > 0
             || metrics.lastPollMillis() > 0 && sinceLastPoll <= RECENT_POLL.toMillis();

@@ -48,14 +48,15 @@ final class LedgerInFlight implements AutoCloseable {
 
     private final LedgerWriter ledger;
     /** One thread, and the loop awaits each transaction before it starts the next. */
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "rain-settlement-ledger");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor;
 
-    LedgerInFlight(LedgerWriter ledger) {
+    LedgerInFlight(LedgerWriter ledger, String threadName) {
         this.ledger = ledger;
+        this.executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     Settling start(Batch batch) {

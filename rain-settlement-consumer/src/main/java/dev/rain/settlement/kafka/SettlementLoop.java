@@ -63,15 +63,20 @@ public final class SettlementLoop implements AutoCloseable {
     private volatile Throwable failure;
 
     public SettlementLoop(ConsumerConfig config, LedgerWriter ledger) {
+        this(config, ledger, 0);
+    }
+
+    /** @param index which of the process's loops this is (from 0): it names the loop's threads */
+    public SettlementLoop(ConsumerConfig config, LedgerWriter ledger, int index) {
         String clientId = config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.topic = config.topic();
         this.maxTries = config.maxTries();
         this.ledger = ledger;
-        this.ledgerInFlight = new LedgerInFlight(ledger);
+        this.ledgerInFlight = new LedgerInFlight(ledger, "rain-settlement-ledger-" + index);
         this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.group(), clientId, config.maxBatch());
         this.deadLetters = new DeadLetters(KafkaClients.deadLetterProducer(config.kafkaBootstrap(), clientId + "-dlq"),
             config.deadLetterTopic());
-        this.thread = new Thread(this::run, "rain-settlement-loop");
+        this.thread = new Thread(this::run, "rain-settlement-loop-" + index);
     }
 
     public synchronized SettlementLoop start() {

@@ -1,5 +1,6 @@
 package dev.rain.settlement.kafka;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of the settlement loop, written by its thread and read by the health endpoint. */
@@ -14,6 +15,32 @@ public final class SettlementMetrics {
     private volatile long lag;
     private volatile long lastPollMillis;
     private volatile int assignedPartitions;
+
+    /**
+     * The process's loops together, as of now: counters, lag and partitions summed, and the oldest of their last
+     * polls, so that one loop that stopped polling shows (0 while any has not polled yet).
+     */
+    public static SettlementMetrics total(List<SettlementMetrics> loops) {
+        SettlementMetrics total = new SettlementMetrics();
+        long oldestPoll = Long.MAX_VALUE;
+        int partitions = 0;
+        long lag = 0;
+        for (SettlementMetrics loop : loops) {
+            total.applied.addAndGet(loop.applied());
+            total.duplicates.addAndGet(loop.duplicates());
+            total.anomalies.addAndGet(loop.anomalies());
+            total.deadLettered.addAndGet(loop.deadLettered());
+            total.batches.addAndGet(loop.batches());
+            total.transientFailures.addAndGet(loop.transientFailures());
+            lag += loop.lag();
+            partitions += loop.assignedPartitions();
+            oldestPoll = Math.min(oldestPoll, loop.lastPollMillis());
+        }
+        total.lag = lag;
+        total.assignedPartitions = partitions;
+        total.lastPollMillis = loops.isEmpty() ? 0 : oldestPoll;
+        return total;
+    }
 
     void settled(int appliedCount, int duplicateCount, int newAnomalies) {
         applied.addAndGet(appliedCount);

@@ -17,8 +17,8 @@ import java.util.SortedSet;
  * and the rain locks go together, then the money, the counters and best luck together, then COMMIT. pgjdbc sends
  * the statements of one prepared statement in one message and reads their results after.
  *
- * <p>The journal rows go in before the rains are locked, so that consumers settling the same rain (replicas of one
- * group, each on its own partitions) write their rows at the same time and queue on the rain only for the money,
+ * <p>The journal rows go in before the rains are locked, so that consumers settling the same rain (the loops of
+ * one process and the replicas of one group, each on its own partitions) write their rows at the same time and queue on the rain only for the money,
  * the counters and the commit. Locked first, the rain held each batch's whole INSERT: two writers of one rain
  * settled no faster than one (bench/RESULTS.md). Nothing else is written before the lock, so a batch that waits
  * for its rain holds only rows nobody else can see; the rows go in in bizId order, so two batches that carry the

@@ -32,6 +32,7 @@ class ConsumerConfigTest {
         assertEquals(4, config.postgres().poolSize());
         assertEquals(2000, config.maxBatch());
         assertEquals(3, config.maxTries());
+        assertEquals(2, config.loops());
         assertEquals(8081, config.healthPort());
     }
 
@@ -45,9 +46,10 @@ class ConsumerConfigTest {
         env.put("RAIN_PG_POOL_SIZE", "7");
         env.put("RAIN_SETTLEMENT_MAX_BATCH", "500");
         env.put("RAIN_SETTLEMENT_MAX_TRIES", "5");
+        env.put("RAIN_SETTLEMENT_LOOPS", "3");
         env.put("RAIN_CONSUMER_HEALTH_PORT", "0");
         ConsumerConfig config = ConsumerConfig.fromEnv(env);
-        assertEquals(new ConsumerConfig("127.0.0.1:19092", "t1", "t1.dead", "g1", config.postgres(), 500, 5, 0),
+        assertEquals(new ConsumerConfig("127.0.0.1:19092", "t1", "t1.dead", "g1", config.postgres(), 500, 5, 3, 0),
             config);
         assertEquals(7, config.postgres().poolSize());
     }
@@ -78,9 +80,22 @@ class ConsumerConfigTest {
         Map<String, String> env = minimal();
         env.put("RAIN_PG_POOL_SIZE", "0");
         env.put("RAIN_SETTLEMENT_MAX_TRIES", "0");
+        env.put("RAIN_SETTLEMENT_LOOPS", "17");
         env.put("RAIN_CONSUMER_HEALTH_PORT", "70000");
         ConfigException e = assertThrows(ConfigException.class, () -> ConsumerConfig.fromEnv(env));
-        assertEquals(3, e.problems().size(), e.getMessage());
+        assertEquals(4, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a pool without a connection for each loop and one for readiness is refused at start-up")
+    void poolTooSmallForTheLoops() {
+        Map<String, String> env = minimal();
+        env.put("RAIN_SETTLEMENT_LOOPS", "4");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConsumerConfig.fromEnv(env));
+        assertEquals(java.util.List.of("RAIN_PG_POOL_SIZE (4) must be more than RAIN_SETTLEMENT_LOOPS (4): a "
+            + "connection for each loop and one for the readiness check"), e.problems());
+        env.put("RAIN_PG_POOL_SIZE", "5");
+        assertEquals(4, ConsumerConfig.fromEnv(env).loops());
     }
 
     @Test
