@@ -160,6 +160,16 @@ public final class SettlementBench {
             (System.nanoTime() - started) / 1e9);
     }
 
+    /** A rain's claims the ledger has gone through, credited or refused. */
+    private static final String SETTLED = "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?";
+
+    private static long settledCount(PreparedStatement query) throws Exception {
+        try (ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void await(String url, String user, String password, String code, int n, int timeoutSeconds)
         throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -167,14 +177,10 @@ public final class SettlementBench {
         long firstCount = 0;
         long count = 0;
         try (Connection c = DriverManager.getConnection(url, user, password);
-             PreparedStatement settled = c.prepareStatement(
-                 "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?")) {
+             PreparedStatement settled = c.prepareStatement(SETTLED)) {
             settled.setString(1, code);
             while (System.nanoTime() < deadline) {
-                try (ResultSet rs = settled.executeQuery()) {
-                    rs.next();
-                    count = rs.getLong(1);
-                }
+                count = settledCount(settled);
                 long now = System.nanoTime();
                 if (count > 0 && firstAt == 0) {
                     firstAt = now;
@@ -212,14 +218,10 @@ public final class SettlementBench {
             long deadline = releasedAt + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             c.setAutoCommit(true);
             long count = 0;
-            try (PreparedStatement settled = c.prepareStatement(
-                "SELECT settled_count + rejected_count FROM rains WHERE config_code = ?")) {
+            try (PreparedStatement settled = c.prepareStatement(SETTLED)) {
                 settled.setString(1, code);
                 while (System.nanoTime() < deadline) {
-                    try (ResultSet rs = settled.executeQuery()) {
-                        rs.next();
-                        count = rs.getLong(1);
-                    }
+                    count = settledCount(settled);
                     if (count >= n) {
                         double seconds = (System.nanoTime() - releasedAt) / 1e9;
                         System.out.printf(Locale.ROOT, "settled=%d seconds=%.3f credits_per_s=%.0f%n", count, seconds,

@@ -83,10 +83,8 @@ public final class SettlementService implements AutoCloseable {
     public boolean awaitAnyStop(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (SettlementLoop loop : loops) {
-                if (!loop.isRunning()) {
-                    return true;
-                }
+            if (!allRunning(loops)) {
+                return true;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

@@ -32,6 +32,8 @@ public record ConsumerConfig(
     /** Kafka's legal topic names; checked here so a typo fails at start-up, not at the first dead letter. */
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*");
+    /** The most poll loops one process runs. */
+    private static final int MAX_LOOPS = 16;
 
     public ConsumerConfig {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
@@ -57,13 +59,13 @@ public record ConsumerConfig(
         int poolSize = read.integer("RAIN_PG_POOL_SIZE", 4, 1, 200);
         int maxBatch = read.integer("RAIN_SETTLEMENT_MAX_BATCH", 2000, 1, 50_000);
         int maxTries = read.integer("RAIN_SETTLEMENT_MAX_TRIES", 3, 1, 100);
-        int loops = read.integer("RAIN_SETTLEMENT_LOOPS", 2, 1, 16);
+        int loops = read.integer("RAIN_SETTLEMENT_LOOPS", 2, 1, MAX_LOOPS);
         int healthPort = read.integer("RAIN_CONSUMER_HEALTH_PORT", 8081, 0, 65_535);
         if (topic.equals(dlq)) {
             read.problem("RAIN_SETTLEMENT_DLQ_TOPIC must differ from RAIN_SETTLEMENT_TOPIC (" + topic
                 + "), or poison records would come straight back");
         }
-        if (poolSize >= 1 && loops >= 1 && loops <= 16 && poolSize <= loops) {
+        if (poolSize >= 1 && loops >= 1 && loops <= MAX_LOOPS && poolSize <= loops) {
             // Each loop holds one connection for its transaction, and readiness asks Postgres on one more.
             read.problem("RAIN_PG_POOL_SIZE (" + poolSize + ") must be more than RAIN_SETTLEMENT_LOOPS (" + loops
                 + "): a connection for each loop and one for the readiness check");

@@ -29,8 +29,8 @@ public final class PrometheusText {
             m.lag());
         gauge(out, "rain_settlement_assigned_partitions", "Partitions assigned to this consumer.",
             m.assignedPartitions());
-        gauge(out, "rain_settlement_last_poll_timestamp_seconds", "Time of the last successful poll of the loop that polled least recently.",
-            m.lastPollMillis() / 1000.0);
+        gauge(out, "rain_settlement_last_poll_timestamp_seconds",
+            "Time of the last successful poll of the loop that polled least recently.", m.lastPollMillis() / 1000.0);
         gauge(out, "rain_settlement_loops", "Poll loops in this consumer (RAIN_SETTLEMENT_LOOPS).", loops.size());
         header(out, "rain_settlement_loop_assigned_partitions", "Partitions assigned to each poll loop.", "gauge");
         for (int i = 0; i < loops.size(); i++) {
