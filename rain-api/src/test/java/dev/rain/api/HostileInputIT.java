@@ -347,7 +347,8 @@ class HostileInputIT {
         String[][] cursors = {{"!!!", "not base64"}, {"YWJj", "base64 of letters"}, {"LTE", "base64 of -1"},
             {"KzU", "base64 of +5"}, {"OTk5OTk5OTk5OTk5OTk5OTk5OTk", "base64 beyond long"}, {"", "empty"},
             {"MQ%3D%3D", "padded base64"}, {"MDE", "base64 of 01"}, {"A", "one character"}, {"MQ&after=Mg", "given twice"},
-            {"M%E2%80%8BQ", "a zero-width space"}};
+            {"M%E2%80%8BQ", "a zero-width space"}, {"MTIz", "base64 of a seq alone, as cursors were before batches"},
+            {"MS4yLjM", "base64 of 1.2.3"}, {"MDEuMg", "base64 of 01.2"}, {"MS4", "base64 of 1."}, {"LjE", "base64 of .1"}};
         for (String[] cursor : cursors) {
             c.add(new Hostile("records after " + cursor[1], "GET", "/v1/rains/{running}/records?after=" + cursor[0], Who.VIEWER,
                 null, null, false, 400, "INVALID_REQUEST", "after"));

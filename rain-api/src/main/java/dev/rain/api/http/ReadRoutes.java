@@ -13,14 +13,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Settled records (cursor paging) and reconciliation of one rain. */
 final class ReadRoutes {
 
-    /** Base64url of at most 18 digits is at most 24 characters; a length of 4k+1 is never valid base64. */
-    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{2,24}");
-    private static final Pattern SEQ = Pattern.compile("[0-9]{1,18}");
+    /** Base64url of at most 37 characters is at most 50; a length of 4k+1 is never valid base64. */
+    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{2,50}");
+    /** The batch, a dot, the seq. */
+    private static final Pattern POSITION = Pattern.compile("([0-9]{1,18})\\.([0-9]{1,18})");
 
     private final Blocking blocking;
     private final RainService rains;
@@ -38,7 +40,7 @@ final class ReadRoutes {
     private void records(RoutingContext ctx) {
         String code = RainRoutes.code(ctx);
         int limit = Responses.limit(ctx, 100, 500);
-        long after = cursor(Responses.singleQueryParam(ctx, "after"));
+        ReadSql.Position after = cursor(Responses.singleQueryParam(ctx, "after"));
         rains.find(code)
             .compose(rain -> blocking.transaction(c -> ReadSql.records(c, code, after, limit + 1))
                 .map(records -> page(rain, records, limit)))
@@ -54,27 +56,34 @@ final class ReadRoutes {
             .put("amount", r.amount())
             .put("grabbedAt", r.grabbedAt().toString())
             .put("bestLuck", r.packetId().equals(rain.bestLuckPacket()))));
-        String next = records.size() > limit ? encode(records.get(limit - 1).seq()) : null;
+        String next = records.size() > limit ? encode(records.get(limit - 1).position()) : null;
         return new JsonObject().put("records", array).put("next", next);
     }
 
-    static String encode(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    static String encode(ReadSql.Position position) {
+        String text = position.batch() + "." + position.seq();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * A cursor is exactly what {@link #encode} makes: the URL-safe alphabet without padding, over ASCII
-     * digits. Anything else (padding, {@code +5}, leading garbage the decoder would forgive) is refused.
+     * A cursor is exactly what {@link #encode} makes: the URL-safe alphabet without padding, over two runs of
+     * ASCII digits with a dot between. Anything else (padding, {@code +5}, leading zeros, leading garbage the
+     * decoder would forgive, a cursor of the seq alone from before V3) is refused.
      */
-    static long cursor(String raw) {
+    static ReadSql.Position cursor(String raw) {
         if (raw == null) {
-            return 0;
+            return ReadSql.Position.START;
         }
         try {
             if (CURSOR.matcher(raw).matches()) {
-                String decoded = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII);
-                if (SEQ.matcher(decoded).matches() && encode(Long.parseLong(decoded)).equals(raw)) {
-                    return Long.parseLong(decoded);
+                Matcher decoded = POSITION.matcher(
+                    new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII));
+                if (decoded.matches()) {
+                    ReadSql.Position position =
+                        new ReadSql.Position(Long.parseLong(decoded.group(1)), Long.parseLong(decoded.group(2)));
+                    if (encode(position).equals(raw)) {
+                        return position;
+                    }
                 }
             }
         } catch (IllegalArgumentException e) {

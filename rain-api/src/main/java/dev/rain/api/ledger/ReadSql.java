@@ -12,7 +12,17 @@ import java.util.List;
 /** The read side of a rain in the ledger: settled records and the reconciliation figures. */
 public final class ReadSql {
 
-    public record GrabRecord(long seq, String packetId, String userId, long amount, Instant grabbedAt) {
+    /**
+     * A place in a rain's records: the rain's batch that settled a record, then the record's journal seq. Batches
+     * of a rain commit in the order of their numbers, and seqs do not (V3's migration), so a reader past a
+     * position never sees a record appear before it.
+     */
+    public record Position(long batch, long seq) {
+
+        public static final Position START = new Position(0, 0);
+    }
+
+    public record GrabRecord(Position position, String packetId, String userId, long amount, Instant grabbedAt) {
     }
 
     public record Anomaly(String packetId, String userId, long amount, Instant occurredAt, String reason,
@@ -32,10 +42,13 @@ public final class ReadSql {
     /** The most refused claims one reconciliation lists; the totals always count them all. */
     public static final int ANOMALY_LIST_LIMIT = 10_000;
 
+    /** Batch by batch, in the order they committed; within a batch, by seq. */
     private static final String RECORDS = """
-        SELECT seq, biz_id, user_id, amount, occurred_at FROM transfers
-        WHERE config_code = ? AND kind = 'GRAB' AND seq > ?
-        ORDER BY seq LIMIT ?""";
+        SELECT b.batch_no, t.seq, t.biz_id, t.user_id, t.amount, t.occurred_at
+        FROM rain_batches b
+        JOIN transfers t ON t.config_code = b.config_code AND t.kind = 'GRAB' AND t.settle_xact = b.xact
+        WHERE b.config_code = ? AND b.batch_no >= ? AND (b.batch_no > ? OR t.seq > ?)
+        ORDER BY b.batch_no, t.seq LIMIT ?""";
     private static final String SUMS = """
         SELECT coalesce(sum(amount) FILTER (WHERE kind = 'FUND'), 0),
                coalesce(sum(amount) FILTER (WHERE kind = 'GRAB'), 0),
@@ -56,18 +69,20 @@ public final class ReadSql {
     private ReadSql() {
     }
 
-    /** Settled grabs in settlement order, after the cursor {@code afterSeq}. */
-    public static List<GrabRecord> records(Connection c, String configCode, long afterSeq, int limit)
+    /** Settled grabs in settlement order, after {@code after}. */
+    public static List<GrabRecord> records(Connection c, String configCode, Position after, int limit)
         throws SQLException {
         try (PreparedStatement select = c.prepareStatement(RECORDS)) {
             select.setString(1, configCode);
-            select.setLong(2, afterSeq);
-            select.setInt(3, limit);
+            select.setLong(2, after.batch());
+            select.setLong(3, after.batch());
+            select.setLong(4, after.seq());
+            select.setInt(5, limit);
             try (ResultSet rs = select.executeQuery()) {
                 List<GrabRecord> records = new ArrayList<>();
                 while (rs.next()) {
-                    records.add(new GrabRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getTimestamp(5).toInstant()));
+                    records.add(new GrabRecord(new Position(rs.getLong(1), rs.getLong(2)), rs.getString(3),
+                        rs.getString(4), rs.getLong(5), rs.getTimestamp(6).toInstant()));
                 }
                 return records;
             }

@@ -10,6 +10,7 @@ import dev.rain.api.Jws;
 import dev.rain.api.config.JwtConfig;
 import dev.rain.api.config.RainLimits;
 import dev.rain.api.ledger.NewRain;
+import dev.rain.api.ledger.ReadSql;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
@@ -136,14 +137,14 @@ class RequestParsingFuzzTest {
     }
 
     private static void cursor(String raw) {
-        long after;
+        ReadSql.Position after;
         try {
             after = ReadRoutes.cursor(raw);
         } catch (RainException refused) {
             assertRefusal(refused);
             return;
         }
-        assertTrue(after >= 0, raw);
+        assertTrue(after.batch() >= 0 && after.seq() >= 0, raw);
         assertEquals(raw, ReadRoutes.encode(after), "one cursor per position");
     }
 

@@ -27,13 +27,24 @@ final class RainRows {
         ORDER BY config_code
         FOR UPDATE""";
 
+    /**
+     * Adds the batch's counters and, for each rain it credited, numbers the batch: the rain's next batch number,
+     * taken under the rain's lock, recorded with this transaction's id, which the batch's journal rows carry
+     * ({@code transfers.settle_xact}). Batch numbers of a rain so commit in increasing order, and the records
+     * are paged by (batch, seq): the journal's seqs are taken before the lock, so they do not (V3's migration).
+     */
     static final String ADD_COUNTERS = """
-        UPDATE rains r SET settled_count = r.settled_count + d.settled_count,
-                           settled_amount = r.settled_amount + d.settled_amount,
-                           rejected_count = r.rejected_count + d.rejected_count
-        FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::integer[])
-          AS d(config_code, settled_count, settled_amount, rejected_count)
-        WHERE r.config_code = d.config_code""";
+        WITH counted AS (
+          UPDATE rains r SET settled_count = r.settled_count + d.settled_count,
+                             settled_amount = r.settled_amount + d.settled_amount,
+                             rejected_count = r.rejected_count + d.rejected_count,
+                             settle_batches = r.settle_batches + (d.settled_count > 0)::integer
+          FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::integer[])
+            AS d(config_code, settled_count, settled_amount, rejected_count)
+          WHERE r.config_code = d.config_code
+          RETURNING r.config_code, r.settle_batches, d.settled_count)
+        INSERT INTO rain_batches (config_code, batch_no, xact)
+        SELECT config_code, settle_batches, pg_current_xact_id() FROM counted WHERE settled_count > 0""";
 
     /** Best luck: the highest amount; ties go to the earliest grab, then to the lowest packet id. */
     static final String RAISE_BEST_LUCK = """

@@ -10,6 +10,7 @@ import dev.rain.settlement.testing.LedgerFixture;
 import dev.rain.settlement.testing.LedgerFixture.AnomalyRow;
 import dev.rain.settlement.testing.LedgerFixture.Rain;
 import dev.rain.settlement.testing.LedgerFixture.RainRow;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -215,6 +216,41 @@ class SettlementLedgerIT {
         assertEquals(List.of("OVER_USER_LIMIT", "OVER_USER_LIMIT"),
             ledger.anomalies(rain.configCode()).stream().map(AnomalyRow::reason).toList());
         assertEquals(2, ledger.rainRow(rain).rejectedCount());
+    }
+
+    @Test
+    @DisplayName("a batch that credits a rain takes the rain's next batch number for its journal rows; "
+        + "a batch that only refuses takes none")
+    void batchesNumberedPerRain() throws SQLException {
+        Rain a = ledger.runningRain(1_000, 10, 1);
+        Rain b = ledger.runningRain(1_000, 10, 1);
+        apply(a.grab(0, "numbered-1", 100, 1), b.grab(0, "numbered-2", 100, 1));
+        apply(a.grab(1, "numbered-1", 100, 1));
+        apply(a.grab(2, "numbered-3", 100, 1), a.grab(3, "numbered-3", 100, 1));
+        assertEquals(List.of("1 " + a.packet(0), "2 " + a.packet(2)), numbered(a));
+        assertEquals(List.of("1 " + b.packet(0)), numbered(b));
+        assertEquals(2, ledger.queryLong("SELECT settle_batches FROM rains WHERE config_code = ?", a.configCode()));
+        assertEquals(2, ledger.queryLong("SELECT count(*) FROM rain_batches WHERE config_code = ?", a.configCode()));
+        assertEquals(2, ledger.rainRow(a).rejectedCount());
+    }
+
+    /** The rain's journal rows of grabs by the number of the batch that wrote them: "batch packet". */
+    private List<String> numbered(Rain rain) throws SQLException {
+        return ledger.database().inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement("""
+                SELECT b.batch_no, t.biz_id FROM rain_batches b
+                JOIN transfers t ON t.config_code = b.config_code AND t.kind = 'GRAB' AND t.settle_xact = b.xact
+                WHERE b.config_code = ? ORDER BY b.batch_no, t.seq""")) {
+                select.setString(1, rain.configCode());
+                List<String> rows = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getLong(1) + " " + rs.getString(2));
+                    }
+                }
+                return rows;
+            }
+        });
     }
 
     @Test
