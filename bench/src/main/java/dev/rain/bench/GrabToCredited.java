@@ -1,12 +1,11 @@
 package dev.rain.bench;
 
+import dev.rain.api.ledger.ReadSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class GrabToCredited {
 
     private static final long POLL_MILLIS = 10;
+    /** Records a page of the poller's reads: a poll reads on while pages come back full. */
+    private static final int PAGE = 10_000;
 
     public static void main(String[] args) throws Exception {
         String host = args[0];
@@ -194,10 +195,11 @@ public final class GrabToCredited {
     }
 
     /**
-     * Reads the rain's new journal rows as the records API pages them, by (batch, seq), noting when each became
-     * visible. Not by seq alone: a batch inserts its rows before it locks the rain, so with two writers a batch
-     * can commit after one with higher seqs, and a poller past those seqs missed it (846-6,957 of 200,000 a run,
-     * all of them in the journal).
+     * Reads the rain's new journal rows with the records API's own read ({@link ReadSql#records}), noting when
+     * each became visible. Not by seq alone: a batch inserts its rows before it locks the rain, so with two
+     * writers a batch can commit after one with higher seqs, and a poller past those seqs missed it (846-6,957
+     * of 200,000 a run, all of them in the journal). Not by a query of its own either: one without the API's
+     * limits was planned as a join over the whole rain, and took up to 3 s a poll.
      */
     private static final class Poller implements Runnable {
 
@@ -224,36 +226,23 @@ public final class GrabToCredited {
 
         @Override
         public void run() {
-            try (Connection c = DriverManager.getConnection(url, user, password);
-                 // The records API's query (ReadSql.RECORDS) without its limits. Written as one join with
-                 // "batch > ? OR seq > ?", its generic plan scanned the whole journal each poll (100 ms at
-                 // 200,000 rows), and the consumer fell seconds behind.
-                 PreparedStatement newRows = c.prepareStatement("""
-                     SELECT b.batch_no, t.seq, t.biz_id FROM rain_batches b
-                     CROSS JOIN LATERAL (
-                       SELECT seq, biz_id FROM transfers
-                       WHERE config_code = b.config_code AND kind = 'GRAB' AND settle_xact = b.xact
-                         AND seq > CASE WHEN b.batch_no = ? THEN ? ELSE 0 END) t
-                     WHERE b.config_code = ? AND b.batch_no >= ?
-                     ORDER BY b.batch_no, t.seq""")) {
-                long lastBatch = 0;
-                long lastSeq = 0;
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                ReadSql.Position after = ReadSql.Position.START;
                 while (running) {
                     long polledAt = System.nanoTime();
-                    newRows.setLong(1, lastBatch);
-                    newRows.setLong(2, lastSeq);
-                    newRows.setString(3, code);
-                    newRows.setLong(4, lastBatch);
-                    try (ResultSet rs = newRows.executeQuery()) {
+                    List<ReadSql.GrabRecord> page;
+                    do {
+                        page = ReadSql.records(c, code, after, PAGE);
                         // Rows become visible at their batch's commit; the poll that first sees them is
                         // at most one interval (plus the query) after it, never before.
                         long seenAt = System.nanoTime();
-                        while (rs.next()) {
-                            lastBatch = rs.getLong(1);
-                            lastSeq = rs.getLong(2);
-                            creditedAt.putIfAbsent(rs.getString(3), seenAt);
+                        for (ReadSql.GrabRecord record : page) {
+                            creditedAt.putIfAbsent(record.packetId(), seenAt);
                         }
-                    }
+                        if (!page.isEmpty()) {
+                            after = page.get(page.size() - 1).position();
+                        }
+                    } while (page.size() == PAGE);
                     ready.countDown();
                     long sleep = POLL_MILLIS - (System.nanoTime() - polledAt) / 1_000_000;
                     if (sleep > 0) {
