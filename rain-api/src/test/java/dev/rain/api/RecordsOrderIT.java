@@ -95,7 +95,8 @@ class RecordsOrderIT {
         } finally {
             one.shutdownNow();
         }
-        assertEquals(4, system.queryLong("SELECT count(*) FROM transfers WHERE config_code = ? AND kind = 'GRAB'", hot));
+        assertEquals(4,
+            system.queryLong("SELECT count(*) FROM transfers WHERE config_code = ? AND kind = 'GRAB'", hot));
     }
 
     @Test
