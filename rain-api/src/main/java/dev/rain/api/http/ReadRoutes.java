@@ -105,7 +105,8 @@ final class ReadRoutes {
 
     /**
      * Balanced means the journal adds up ({@code funded == credited + refunded + escrow}), the rain's
-     * counters agree with the journal, no claim was refused, and a finished rain left nothing behind.
+     * counters agree with the journal, no claim was refused, the ledger credited no more than the rain's shards
+     * handed out, and a finished rain left nothing behind.
      */
     static JsonObject reconcile(RainRecord rain, RainDetail detail, ReadSql.LedgerFigures figures) {
         JsonArray anomalies = new JsonArray();
@@ -130,6 +131,15 @@ final class ReadRoutes {
             anomalies.add(new JsonObject().put("kind", "COUNTER_MISMATCH").put("detail", "journal credited "
                 + figures.credited() + " in " + figures.creditedCount() + " grabs, counters say "
                 + rain.settledAmount() + " in " + rain.settledCount()));
+        }
+        // Once the finisher froze what the shards handed out, the ledger can have credited no more than that. More
+        // means claims that no grab of this rain produced (a message from elsewhere), or Redis losing the writes that
+        // counted them. The money still adds up then, so no other check here sees it.
+        if (rain.claimedCount() != null && rain.claimedAmount() != null
+            && (figures.creditedCount() > rain.claimedCount() || figures.credited() > rain.claimedAmount())) {
+            anomalies.add(new JsonObject().put("kind", "CREDITED_BEYOND_CLAIMS").put("detail", "the ledger credited "
+                + figures.credited() + " in " + figures.creditedCount() + " grabs, the rain's shards handed out "
+                + rain.claimedAmount() + " in " + rain.claimedCount()));
         }
         if (finished && figures.escrowBalance() != 0) {
             anomalies.add(new JsonObject().put("kind", "ESCROW_NOT_EMPTY").put("detail",
