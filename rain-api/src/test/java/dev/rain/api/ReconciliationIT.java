@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -67,7 +68,7 @@ class ReconciliationIT {
         String wonPacket = won.body().getString("packetId");
 
         // Two claims for two other packets of the rain, as a message from elsewhere would carry them.
-        List<Integer> forged = java.util.stream.IntStream.range(0, 10).boxed()
+        List<Integer> forged = IntStream.range(0, 10).boxed()
             .filter(i -> !Ids.packetId(code, i).equals(wonPacket)).limit(2).toList();
         try (KafkaProducer<String, byte[]> producer = Producers.settlement(system.kafkaBootstrap(), "recon-forger")) {
             for (int index : forged) {
