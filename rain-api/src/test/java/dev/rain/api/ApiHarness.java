@@ -38,6 +38,15 @@ public final class ApiHarness implements AutoCloseable {
 
     public static final String SECRET = "integration-test-secret-of-at-least-32-bytes";
 
+    /** Accounts whose balance differs from their credits minus their debits in the journal: 0 in a sound ledger. */
+    public static final String ACCOUNTS_OFF_JOURNAL = """
+        SELECT count(*) FROM accounts a FULL JOIN (
+            SELECT account, sum(delta) AS journal FROM (
+                SELECT credit_account AS account, amount AS delta FROM transfers
+                UNION ALL SELECT debit_account, -amount FROM transfers WHERE debit_account IS NOT NULL) d
+            GROUP BY account) j ON j.account = a.account_id
+        WHERE coalesce(a.balance, 0) <> coalesce(j.journal, 0)""";
+
     private final RealServices services = RealServices.get();
     private final PgConfig postgres;
     private final String topic;
@@ -208,7 +217,8 @@ public final class ApiHarness implements AutoCloseable {
     /**
      * The contract's money invariants for a finished rain, from the ledger and from the reconciliation endpoint
      * (read with {@code anchorToken}): funded == credited + refunded, an empty escrow, no negative balance, balances
-     * that add up to the deposits, no viewer over the rain's cap, and a balanced report that agrees.
+     * that add up to the deposits, every account at its journal's sum, no viewer over the rain's cap, and a balanced
+     * report that agrees.
      */
     public void assertBooksBalanced(String code, String anchorToken) throws SQLException {
         long funded = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='FUND' AND config_code=?", code);
@@ -219,6 +229,7 @@ public final class ApiHarness implements AutoCloseable {
         assertEquals(0L, queryLong("SELECT count(*) FROM accounts WHERE balance < 0"), "negative balances");
         assertEquals(queryLong("SELECT coalesce(sum(amount),0) FROM deposits"),
             queryLong("SELECT coalesce(sum(balance),0) FROM accounts"), "balances sum to the deposits");
+        assertEquals(0L, queryLong(ACCOUNTS_OFF_JOURNAL), "accounts whose balance is not their journal's sum");
         assertEquals(0L, queryLong("""
             SELECT count(*) FROM (SELECT user_id FROM transfers t JOIN rains r USING (config_code)
             WHERE t.kind = 'GRAB' AND t.config_code = ? GROUP BY user_id, r.max_grabs_per_user

@@ -53,6 +53,7 @@ final class MoneyAudit {
         audit.check(sum(c, "SELECT count(*) FROM accounts WHERE balance < 0") == 0, "a balance is negative");
         audit.check(sum(c, "SELECT coalesce(sum(balance), 0) FROM accounts") == sum(c, "SELECT coalesce(sum(amount), 0) FROM deposits"),
             "the balances do not add up to the deposits: money was created or destroyed");
+        audit.check(sum(c, dev.rain.api.ApiHarness.ACCOUNTS_OFF_JOURNAL) == 0, "an account's balance is not the sum of its journal");
         audit.check(sum(c, "SELECT count(*) - count(DISTINCT biz_id) FROM transfers") == 0, "a bizId was applied twice");
         audit.check(sum(c, """
             SELECT count(*) FROM (SELECT t.user_id FROM transfers t JOIN rains r USING (config_code)
