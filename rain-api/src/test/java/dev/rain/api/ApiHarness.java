@@ -139,6 +139,23 @@ public final class ApiHarness implements AutoCloseable {
     }
 
     /** A Redis client of the test's own, to look at (or tamper with) what the API keeps there. */
+    /**
+     * Funds {@code anchor} with the rain's {@code totalAmount}, creates the rain {@code body} describes as theirs,
+     * prepares and starts it, each step asserted to succeed: its config code.
+     */
+    public String runningRain(String anchor, JsonObject body) {
+        deposit(anchor, body.getLong("totalAmount"));
+        String token = token(anchor, "anchor");
+        ApiClient.Answer created = client.post("/v1/rains", token, body);
+        assertEquals(201, created.status(), created.raw());
+        String code = created.body().getString("configCode");
+        for (String step : new String[] {"prepare", "start"}) {
+            ApiClient.Answer answer = client.post("/v1/rains/" + code + "/" + step, token, null);
+            assertEquals(200, answer.status(), answer.raw());
+        }
+        return code;
+    }
+
     public Redis redis() {
         return redis;
     }

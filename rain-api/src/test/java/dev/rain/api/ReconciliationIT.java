@@ -53,14 +53,9 @@ class ReconciliationIT {
     @Test
     @DisplayName("claims that no grab produced are credited, and the finished rain's reconciliation says so")
     void creditsBeyondWhatTheShardsHandedOutAreAnAnomaly() throws Exception {
-        system.deposit(ANCHOR, 1_000);
+        String code = system.runningRain(ANCHOR, new JsonObject().put("roomId", ROOM).put("totalAmount", 1_000)
+            .put("totalCount", 10).put("mode", "EQUAL").put("countdownSeconds", 0));
         String anchorToken = system.token(ANCHOR, "anchor");
-        ApiClient.Answer created = system.client.post("/v1/rains", anchorToken, new JsonObject().put("roomId", ROOM)
-            .put("totalAmount", 1_000).put("totalCount", 10).put("mode", "EQUAL").put("countdownSeconds", 0));
-        assertEquals(201, created.status(), created.raw());
-        String code = created.body().getString("configCode");
-        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", anchorToken, null).status());
-        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", anchorToken, null).status());
 
         ApiClient.Answer won = system.client.post("/v1/rains/" + code + "/grab", system.token("recon-viewer", "viewer"),
             new JsonObject().put("roomId", ROOM));

@@ -142,19 +142,9 @@ class RecordsOrderIT {
 
     /** A rain of 100 packets of 10, started: its escrow funded, its ledger row RUNNING. */
     private String runningRain(String room) {
-        String anchor = "records-anchor-" + room;
-        system.deposit(anchor, 1_000);
-        String token = system.token(anchor, "anchor");
-        ApiClient.Answer created = system.client.post("/v1/rains", token, new JsonObject().put("roomId", room)
+        return system.runningRain("records-anchor-" + room, new JsonObject().put("roomId", room)
             .put("totalAmount", 1_000).put("totalCount", 100).put("mode", "EQUAL").put("maxGrabsPerUser", 1)
             .put("countdownSeconds", 0).put("durationSeconds", 600));
-        assertEquals(201, created.status(), created.raw());
-        String code = created.body().getString("configCode");
-        for (String step : new String[] {"prepare", "start"}) {
-            ApiClient.Answer answer = system.client.post("/v1/rains/" + code + "/" + step, token, null);
-            assertEquals(200, answer.status(), answer.raw());
-        }
-        return code;
     }
 
     /** A claim as the settlement reads it off the topic: packet {@code index} of the rain, to a new viewer. */

@@ -3,7 +3,6 @@ package dev.rain.api.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rain.api.ApiClient;
 import dev.rain.api.ApiHarness;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -210,17 +209,9 @@ class RateLimitIT {
     }
 
     private String runningRain(String room) {
-        String anchor = "rl-anchor-" + UUID.randomUUID().toString().substring(0, 8);
-        system.deposit(anchor, 10_000);
-        String token = system.token(anchor, "anchor");
-        ApiClient.Answer created = system.client.post("/v1/rains", token, new JsonObject().put("roomId", room)
-            .put("totalAmount", 10_000).put("totalCount", 100).put("maxGrabsPerUser", 10)
+        return system.runningRain("rl-anchor-" + UUID.randomUUID().toString().substring(0, 8), new JsonObject()
+            .put("roomId", room).put("totalAmount", 10_000).put("totalCount", 100).put("maxGrabsPerUser", 10)
             .put("countdownSeconds", 0).put("durationSeconds", 300));
-        assertEquals(201, created.status(), created.raw());
-        String code = created.body().getString("configCode");
-        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", token, null).status());
-        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", token, null).status());
-        return code;
     }
 
     private static String randomCode() {
