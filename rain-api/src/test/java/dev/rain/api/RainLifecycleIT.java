@@ -137,6 +137,13 @@ class RainLifecycleIT {
         JsonObject detail = system.awaitStatus(code, "FINISHED");
         assertEquals(100_000 - credited, detail.getLong("refundedAmount"));
         assertEquals(credited, detail.getLong("settledAmount"));
+        assertTrue(detail.containsKey("bestLuck") && detail.getValue("bestLuck") == null,
+            "equal shares name no best-luck winner: " + detail);
+        JsonObject records = system.client.get("/v1/rains/" + code + "/records?limit=500",
+            system.token(anchor, "anchor")).body();
+        assertEquals(30, records.getJsonArray("records").size());
+        records.getJsonArray("records").forEach(record ->
+            assertEquals(false, ((JsonObject) record).getBoolean("bestLuck"), "no record of an EQUAL rain: " + record));
 
         ApiClient.Answer again = system.client.post("/v1/rains/" + code + "/close", system.token(anchor, "anchor"), null);
         assertEquals(200, again.status(), again.raw());

@@ -46,13 +46,16 @@ final class RainRows {
         INSERT INTO rain_batches (config_code, batch_no, xact)
         SELECT config_code, settle_batches, pg_current_xact_id() FROM counted WHERE settled_count > 0""";
 
-    /** Best luck: the highest amount; ties go to the earliest grab, then to the lowest packet id. */
+    /**
+     * Best luck: the highest amount; ties go to the earliest grab, then to the lowest packet id. LUCKY rains
+     * only: equal shares have no luckiest one.
+     */
     static final String RAISE_BEST_LUCK = """
         UPDATE rains r SET best_luck_user = b.user_id, best_luck_amount = b.amount,
                            best_luck_packet = b.packet_id, best_luck_at = b.occurred_at::timestamptz
         FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
           AS b(config_code, user_id, amount, packet_id, occurred_at)
-        WHERE r.config_code = b.config_code
+        WHERE r.config_code = b.config_code AND r.mode = 'LUCKY'
           AND (r.best_luck_amount IS NULL
                OR b.amount > r.best_luck_amount
                OR (b.amount = r.best_luck_amount AND b.occurred_at::timestamptz < r.best_luck_at)
