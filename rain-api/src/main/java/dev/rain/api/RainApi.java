@@ -78,7 +78,8 @@ public final class RainApi {
         EmptyShards emptyShards = new EmptyShards();
         ShardStore shards = new ShardStore(redis);
         this.finisher = new Finisher(vertx, blocking, shards, new RoomPublisher(redis), producer,
-            config.settlementTopic(), config.instanceId(), cache, emptyShards, config.finisherIntervalMillis());
+            config.settlementTopic(), config.instanceId(), cache, emptyShards, config.finisherIntervalMillis(),
+            config.limits().unstartedExpirySeconds());
         this.relay = new OutboxRelay(vertx, redis, producer, config.settlementTopic(), config.instanceId(),
             config.outboxStaleMillis(), finisher::unfinishedRains);
         RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),

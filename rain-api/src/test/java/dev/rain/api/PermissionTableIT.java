@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <pre>
  *                       nobody  viewer  owner  other anchor   admin
  * create                401     403     201    201            403
- * prepare, start, close 401     403     200    403 NOT_OWNER  200
- * reconciliation        401     403     200    403 NOT_OWNER  200
+ * prepare, start       401     403     200    403 NOT_OWNER  403
+ * close, reconciliation 401     403     200    403 NOT_OWNER  200
  * deposit               401     403     403    403            201
  * grab                  401     200     403    403            403
  * detail, records, me   401     200     200    200            200
@@ -83,8 +83,12 @@ class PermissionTableIT {
     static Stream<Cell> table() {
         List<Cell> cells = new ArrayList<>();
         row(cells, Operation.CREATE, 403, "FORBIDDEN", 201, 201, 403, "FORBIDDEN");
-        for (Operation steer : List.of(Operation.PREPARE, Operation.START, Operation.CLOSE, Operation.RECONCILIATION)) {
-            row(cells, steer, 403, "FORBIDDEN", 200, 403, "NOT_OWNER", 200);
+        // The contract gives prepare and start to the owning anchor alone; an admin may close, for moderation.
+        for (Operation steer : List.of(Operation.PREPARE, Operation.START)) {
+            row(cells, steer, 403, "FORBIDDEN", 200, 403, "NOT_OWNER", 403, "FORBIDDEN");
+        }
+        for (Operation moderate : List.of(Operation.CLOSE, Operation.RECONCILIATION)) {
+            row(cells, moderate, 403, "FORBIDDEN", 200, 403, "NOT_OWNER", 200);
         }
         row(cells, Operation.DEPOSIT, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN", 201);
         row(cells, Operation.GRAB, 200, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN");

@@ -1,7 +1,11 @@
 package dev.rain.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rain.api.redis.ShardStore;
 import dev.rain.common.redis.RainKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -11,6 +15,7 @@ import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,16 +67,7 @@ class RainGuardsIT {
         assertEquals(25_000L, system.packetsInRedis(code, shards), "exactly one list of packets");
 
         List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch subscribed = new CountDownLatch(1);
-        RedisConnection subscriber = system.redis().connect().await(10, TimeUnit.SECONDS);
-        subscriber.handler(message -> {
-            if (message.type() == ResponseType.PUSH && message.size() == 3 && "message".equals(message.get(0).toString())) {
-                events.add(message.get(2).toString());
-            }
-        });
-        subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(RainKeys.roomChannel(room)))
-            .onSuccess(ok -> subscribed.countDown());
-        subscribed.await(10, TimeUnit.SECONDS);
+        RedisConnection subscriber = listen(room, events);
 
         List<ApiClient.Answer> starts = concurrently(10, () -> system.client.post("/v1/rains/" + code + "/start", token, null));
         assertEquals(1, starts.stream().filter(a -> a.status() == 200).count(), starts.toString());
@@ -150,7 +146,7 @@ class RainGuardsIT {
     }
 
     @Test
-    @DisplayName("closing a prepared rain that never started refunds all of it and removes its packets")
+    @DisplayName("closing a prepared rain that never started refunds all of it, removes its packets and tells the room nothing")
     void closingAnUnstartedRainRefundsEverything() throws Exception {
         String anchor = newAnchor(50_000);
         String code = create(anchor, "room-cancel", 20_000, 15_000, 3);
@@ -158,11 +154,18 @@ class RainGuardsIT {
         assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", token, null).status());
         assertEquals(15_000L, system.packetsInRedis(code, 2));
 
+        List<String> events = new CopyOnWriteArrayList<>();
+        RedisConnection subscriber = listen("room-cancel", events);
         ApiClient.Answer closed = system.client.post("/v1/rains/" + code + "/close", token, null);
         assertEquals(200, closed.status(), closed.raw());
         JsonObject detail = system.awaitStatus(code, "FINISHED");
         assertEquals(20_000L, detail.getLong("refundedAmount"));
         assertEquals(0L, detail.getLong("grabbedCount"));
+        assertNull(detail.getValue("startsAt"), "a rain that never started has no start: " + detail);
+        assertNull(detail.getValue("endsAt"), detail.encode());
+        Thread.sleep(300);
+        subscriber.close();
+        assertEquals(List.of(), events, "a room that never saw the rain start hears no end of it");
         assertEquals(50_000L, system.queryLong("SELECT balance FROM accounts WHERE account_id = ?", "wallet:" + anchor));
         assertProblem(system.client.post("/v1/rains/" + code + "/start", token, null), 409, "ALREADY_STARTED");
         long deadline = System.currentTimeMillis() + 10_000;
@@ -170,6 +173,100 @@ class RainGuardsIT {
             Thread.sleep(100);
         }
         assertEquals(0L, system.packetsInRedis(code, 2), "the packets of a closed rain are removed");
+    }
+
+    @Test
+    @DisplayName("prepares 2 ms apart, then a start as soon as one answered 200: the start succeeds and one prepare won")
+    void staggeredPreparesLeaveTheRainStartable() throws Exception {
+        for (int trial = 0; trial < 5; trial++) {
+            String anchor = newAnchor(1_000_000);
+            String code = create(anchor, "room-staggered", 300_000, 25_000, 0);
+            String token = system.token(anchor, "anchor");
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            try {
+                CompletableFuture<ApiClient.Answer> started = new CompletableFuture<>();
+                List<Future<ApiClient.Answer>> prepares = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    prepares.add(pool.submit(() -> {
+                        ApiClient.Answer prepared = system.client.post("/v1/rains/" + code + "/prepare", token, null);
+                        if (prepared.status() == 200 && !started.isDone()) {
+                            started.complete(system.client.post("/v1/rains/" + code + "/start", token, null));
+                        }
+                        return prepared;
+                    }));
+                    Thread.sleep(2);
+                }
+                List<ApiClient.Answer> answers = new ArrayList<>();
+                for (Future<ApiClient.Answer> prepare : prepares) {
+                    answers.add(prepare.get(60, TimeUnit.SECONDS));
+                }
+                assertEquals(1, answers.stream().filter(a -> a.status() == 200).count(), "trial " + trial + ": " + answers);
+                ApiClient.Answer start = started.get(60, TimeUnit.SECONDS);
+                assertEquals(200, start.status(), "trial " + trial + ": " + start.raw());
+                assertEquals("RUNNING", system.client.get("/v1/rains/" + code, token).body().getString("status"));
+                assertEquals(25_000L, system.packetsInRedis(code, 3), "trial " + trial + ": exactly one list of packets");
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a shard that was started is never reset, so a late prepare cannot delete its claims")
+    void aStartedShardIsNeverReset() throws Exception {
+        String anchor = newAnchor(10_000);
+        String code = create(anchor, "room-reset", 1_000, 10, 0);
+        String token = system.token(anchor, "anchor");
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", token, null).status());
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/start", token, null).status());
+        ApiClient.Answer won = system.client.post("/v1/rains/" + code + "/grab", system.token("reset-viewer", "viewer"),
+            new JsonObject().put("roomId", "room-reset"));
+        assertEquals("WON", won.body().getString("outcome"), won.raw());
+
+        Throwable refused = assertThrows(Throwable.class, () -> new ShardStore(system.redis())
+            .reset(code, 1, "a-late-preparer", shard -> 10).await(10, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(refused.getMessage()).startsWith("STARTED"), String.valueOf(refused));
+        assertEquals(9L, system.packetsInRedis(code, 1), "the packets left are untouched");
+        assertEquals("1", String.valueOf(system.redis().send(Request.cmd(Command.HGET)
+            .arg(RainKeys.users(code, 0)).arg("reset-viewer")).await(10, TimeUnit.SECONDS)), "the viewer's cap is kept");
+        assertEquals(1L, system.redis().send(Request.cmd(Command.HGET).arg(RainKeys.state(code, 0)).arg("claimedCount"))
+            .await(10, TimeUnit.SECONDS).toLong(), "the claim counter is kept");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline
+            && system.client.get("/v1/rains/" + code, token).body().getLong("settledCount") < 1) {
+            Thread.sleep(50);
+        }
+        assertEquals(1L, system.client.get("/v1/rains/" + code, token).body().getLong("settledCount"),
+            "the claim reached the ledger (and moves no money during the other tests)");
+    }
+
+    @Test
+    @DisplayName("an admin who is not the owning anchor cannot prepare or start a rain, but may close it")
+    void anAdminMayCloseButNotPrepareOrStart() throws Exception {
+        String owner = newAnchor(10_000);
+        String code = create(owner, "room-moderated", 1_000, 10, 0);
+        String admin = system.token("guard-admin", "admin", "anchor");
+        assertProblem(system.client.post("/v1/rains/" + code + "/prepare", admin, null), 403, "NOT_OWNER");
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/prepare", system.token(owner, "anchor"), null).status());
+        assertProblem(system.client.post("/v1/rains/" + code + "/start", admin, null), 403, "NOT_OWNER");
+        assertEquals("PREPARED", system.client.get("/v1/rains/" + code, admin).body().getString("status"));
+        assertEquals(200, system.client.post("/v1/rains/" + code + "/close", admin, null).status());
+        assertEquals(1_000L, system.awaitStatus(code, "FINISHED").getLong("refundedAmount"));
+    }
+
+    /** Subscribes to a room's channel as every API instance does; {@code events} collects what is published. */
+    private RedisConnection listen(String room, List<String> events) throws Exception {
+        CountDownLatch subscribed = new CountDownLatch(1);
+        RedisConnection subscriber = system.redis().connect().await(10, TimeUnit.SECONDS);
+        subscriber.handler(message -> {
+            if (message.type() == ResponseType.PUSH && message.size() == 3 && "message".equals(message.get(0).toString())) {
+                events.add(message.get(2).toString());
+            }
+        });
+        subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(RainKeys.roomChannel(room)))
+            .onSuccess(ok -> subscribed.countDown());
+        assertTrue(subscribed.await(10, TimeUnit.SECONDS), "subscribed to " + room);
+        return subscriber;
     }
 
     private static void assertProblem(ApiClient.Answer answer, int status, String code) {

@@ -67,7 +67,8 @@ public record ApiConfig(
             env.integer("RAIN_MAX_COUNTDOWN_SECONDS", defaults.maxCountdownSeconds(), 0, 86_400),
             env.integer("RAIN_DEFAULT_COUNTDOWN_SECONDS", defaults.defaultCountdownSeconds(), 0, 86_400),
             env.integer("RAIN_MAX_DURATION_SECONDS", defaults.maxDurationSeconds(), 1, 7 * 86_400),
-            env.integer("RAIN_DEFAULT_DURATION_SECONDS", defaults.defaultDurationSeconds(), 1, 7 * 86_400));
+            env.integer("RAIN_DEFAULT_DURATION_SECONDS", defaults.defaultDurationSeconds(), 1, 7 * 86_400),
+            env.number("RAIN_UNSTARTED_EXPIRY_SECONDS", defaults.unstartedExpirySeconds(), 1, 30 * 86_400L));
         atMost("RAIN_DEFAULT_GRABS_PER_USER", limits.defaultMaxGrabsPerUser(), "RAIN_MAX_GRABS_PER_USER",
             limits.maxGrabsPerUserLimit());
         atMost("RAIN_DEFAULT_COUNTDOWN_SECONDS", limits.defaultCountdownSeconds(), "RAIN_MAX_COUNTDOWN_SECONDS",

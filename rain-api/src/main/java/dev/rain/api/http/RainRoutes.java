@@ -29,9 +29,12 @@ final class RainRoutes {
 
     void mount(Router router) {
         router.post("/v1/rains").handler(this::create);
-        router.post("/v1/rains/:code/prepare").handler(ctx -> steer(ctx, rains::prepare));
-        router.post("/v1/rains/:code/start").handler(ctx -> steer(ctx, rains::start));
-        router.post("/v1/rains/:code/close").handler(ctx -> steer(ctx, rains::close));
+        // The contract gives prepare and start to the owning anchor alone; an admin may close, for moderation.
+        router.post("/v1/rains/:code/prepare")
+            .handler(ctx -> steer(ctx, false, (anchor, admin, code) -> rains.prepare(anchor, code)));
+        router.post("/v1/rains/:code/start")
+            .handler(ctx -> steer(ctx, false, (anchor, admin, code) -> rains.start(anchor, code)));
+        router.post("/v1/rains/:code/close").handler(ctx -> steer(ctx, true, rains::close));
         router.get("/v1/rains/:code").handler(this::detail);
     }
 
@@ -70,13 +73,14 @@ final class RainRoutes {
         Future<?> apply(String callerId, boolean admin, String code);
     }
 
-    /** Prepare, start and close: the owning anchor (or an admin), no body needed. */
-    private void steer(RoutingContext ctx, Steering action) {
-        Caller caller = Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN);
+    /** Prepare, start and close: the owning anchor (or, where {@code adminMay}, an admin), no body needed. */
+    private void steer(RoutingContext ctx, boolean adminMay, Steering action) {
+        Caller caller = adminMay ? Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN)
+            : Authenticator.require(ctx, Caller.ANCHOR);
         String code = code(ctx);
         Responses.requireJsonBody(ctx, false);
         JsonBody.parse(ctx.body().buffer(), Set.of());
-        action.apply(caller.userId(), caller.isAdmin(), code)
+        action.apply(caller.userId(), adminMay && caller.isAdmin(), code)
             .onSuccess(detail -> Responses.json(ctx, 200, detail))
             .onFailure(ctx::fail);
     }

@@ -43,12 +43,18 @@ public final class RainSql {
         WHERE config_code = ? AND status = 'RUNNING'""";
     /**
      * Closing a rain that never started: no grab can have happened (no shard ever got a window), so it
-     * goes straight to the finisher with zero claims and its whole escrow is refunded.
+     * goes straight to the finisher with zero claims and its whole escrow is refunded. It keeps no window:
+     * a rain that never started has no startsAt, and its room hears no end of it.
      */
-    private static final String CLOSE_UNSTARTED = """
-        UPDATE rains SET status = 'RUNNING', start_published = true, claimed_count = 0, claimed_amount = 0,
-                         starts_at = date_trunc('milliseconds', now()), ends_at = date_trunc('milliseconds', now())
-        WHERE config_code = ? AND status IN ('WAIT_PREPARE', 'PREPARED')""";
+    private static final String CLOSE_UNSTARTED_SET = """
+        UPDATE rains SET status = 'RUNNING', start_published = true, claimed_count = 0, claimed_amount = 0, starts_at = NULL, ends_at = NULL
+        """;
+    private static final String CLOSE_UNSTARTED = CLOSE_UNSTARTED_SET
+        + "WHERE config_code = ? AND status IN ('WAIT_PREPARE', 'PREPARED')";
+    /** Rains created this long ago and still not started hold their anchor's money for nothing: closed. */
+    private static final String EXPIRE_UNSTARTED = CLOSE_UNSTARTED_SET
+        + "WHERE status IN ('WAIT_PREPARE', 'PREPARED') AND created_at < now() - make_interval(secs => ?)"
+        + " RETURNING config_code";
     private static final String TAKE_LEASE = """
         UPDATE rains SET finisher_id = ?, finisher_until = now() + make_interval(secs => ?)
         WHERE config_code = ? AND (finisher_id IS NULL OR finisher_id = ? OR finisher_until < now())""";
@@ -189,6 +195,20 @@ public final class RainSql {
 
     public static boolean closeUnstarted(Connection c, String configCode) throws SQLException {
         return execute(c, CLOSE_UNSTARTED, configCode) == 1;
+    }
+
+    /** Closes every rain created more than {@code seconds} ago that never started; returns their codes. */
+    public static List<String> expireUnstarted(Connection c, long seconds) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(EXPIRE_UNSTARTED)) {
+            update.setLong(1, seconds);
+            try (ResultSet rs = update.executeQuery()) {
+                List<String> codes = new ArrayList<>();
+                while (rs.next()) {
+                    codes.add(rs.getString(1));
+                }
+                return codes;
+            }
+        }
     }
 
     /** Exactly one instance finishes a rain: the holder of an unexpired lease. */

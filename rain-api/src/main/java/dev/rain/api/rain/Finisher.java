@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings every rain to its end: when it sells out, at {@code endsAt}, or when its anchor closes it.
+ * Brings every rain to its end: when it sells out, at {@code endsAt}, when its anchor closes it, or when
+ * it was not started within the configured time of its creation (its money must not be held forever).
  *
  * <p>Each instance looks at the unfinished rains on a timer; one holding the rain's lease in Postgres
  * does the work, so exactly one instance finishes a rain, and another picks it up if that one dies.
@@ -49,6 +50,7 @@ public final class Finisher {
     private final String instanceId;
     private final RainCache cache;
     private final EmptyShards emptyShards;
+    private final long unstartedExpirySeconds;
     private final WorkerExecutor kafkaSends;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final long timer;
@@ -56,7 +58,7 @@ public final class Finisher {
 
     public Finisher(Vertx vertx, Blocking blocking, ShardStore shards, RoomPublisher rooms,
                     KafkaProducer<String, byte[]> producer, String topic, String instanceId, RainCache cache,
-                    EmptyShards emptyShards, long intervalMillis) {
+                    EmptyShards emptyShards, long intervalMillis, long unstartedExpirySeconds) {
         this.vertx = vertx;
         this.blocking = blocking;
         this.shards = shards;
@@ -66,6 +68,7 @@ public final class Finisher {
         this.instanceId = instanceId;
         this.cache = cache;
         this.emptyShards = emptyShards;
+        this.unstartedExpirySeconds = unstartedExpirySeconds;
         this.kafkaSends = vertx.createSharedWorkerExecutor("rain-finisher-kafka", 1);
         this.timer = vertx.setPeriodic(intervalMillis, id -> tick());
     }
@@ -82,7 +85,8 @@ public final class Finisher {
     }
 
     private void tick() {
-        blocking.transaction(RainSql::unfinished)
+        expireUnstarted()
+            .compose(expired -> blocking.transaction(RainSql::unfinished))
             .onSuccess(rains -> {
                 Map<String, RainRecord> byCode = new ConcurrentHashMap<>();
                 rains.forEach(rain -> byCode.put(rain.configCode(), rain));
@@ -90,6 +94,24 @@ public final class Finisher {
                 rains.forEach(this::advance);
             })
             .onFailure(e -> LOG.warn("finisher could not list unfinished rains: {}", e.toString()));
+    }
+
+    /**
+     * Closes the rains not started in time, so that this tick finishes them like any closed rain; a failure
+     * here must not keep the others from finishing.
+     */
+    private Future<Void> expireUnstarted() {
+        return blocking.transaction(c -> RainSql.expireUnstarted(c, unstartedExpirySeconds))
+            .onSuccess(expired -> expired.forEach(code -> {
+                cache.invalidate(code);
+                LOG.info("rain {} was not started within {} s of its creation: closed, its escrow goes back", code,
+                    unstartedExpirySeconds);
+            }))
+            .<Void>mapEmpty()
+            .recover(e -> {
+                LOG.warn("finisher could not close expired unstarted rains: {}", e.toString());
+                return Future.succeededFuture();
+            });
     }
 
     /** One step forward for one rain, never two at once for the same rain on this instance. */
@@ -206,7 +228,10 @@ public final class Finisher {
                 .mapEmpty());
     }
 
-    /** The refund goes to the wallet team's topic (acknowledged), then RAIN_END to the room. */
+    /**
+     * The refund goes to the wallet team's topic (acknowledged), then RAIN_END to the room; a room that never
+     * heard the rain start (closed or expired before its start) hears no end either.
+     */
     private Future<Void> announceEnd(RainRecord rain) {
         Future<Void> refund = rain.refundedAmount() == 0 ? Future.succeededFuture() : kafkaSends.executeBlocking(() -> {
             SettlementEvent event = SettlementEvent.refund(rain.configCode(), rain.roomId(), rain.anchorId(),
@@ -215,7 +240,8 @@ public final class Finisher {
             return null;
         }, false);
         return refund
-            .compose(sent -> rooms.publish(rain.roomId(), RoomEvents.end(rain)))
+            .compose(sent -> rain.startsAt() == null ? Future.succeededFuture()
+                : rooms.publish(rain.roomId(), RoomEvents.end(rain)).mapEmpty())
             .compose(published -> blocking.transaction(c -> {
                 RainSql.markEndPublished(c, rain.configCode());
                 return null;

@@ -21,6 +21,7 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +62,13 @@ final class PacketLoader {
     record Loaded(int shardCount, String token) {
     }
 
-    Future<Loaded> load(RainRecord rain) {
+    /**
+     * Runs {@code work} holding the rain's prepare lock under a new owner token, renewed while the work runs
+     * and released after it; PREPARE_IN_PROGRESS when another prepare holds it.
+     */
+    <T> Future<T> underLock(String code, Function<String, Future<T>> work) {
         String token = UUID.randomUUID().toString();
-        String lockKey = RainKeys.prepareLock(rain.configCode());
+        String lockKey = RainKeys.prepareLock(code);
         return redis.send(Request.cmd(Command.SET).arg(lockKey).arg(token).arg("NX").arg("PX").arg(LOCK_MILLIS))
             .compose(acquired -> {
                 if (acquired == null) {
@@ -72,13 +77,16 @@ final class PacketLoader {
                 }
                 long renewal = vertx.setPeriodic(LOCK_MILLIS / 3,
                     id -> lock.call(redis, List.of(lockKey), token, LOCK_MILLIS));
-                return redis.connect()
-                    .compose(bulk -> loadLocked(rain, token, bulk).eventually(bulk::close))
-                    .eventually(() -> {
-                        vertx.cancelTimer(renewal);
-                        return lock.call(redis, List.of(lockKey), token, "release");
-                    });
+                return work.apply(token).eventually(() -> {
+                    vertx.cancelTimer(renewal);
+                    return lock.call(redis, List.of(lockKey), token, "release");
+                });
             });
+    }
+
+    /** Loads every shard under {@code token}, the token of the prepare lock the caller holds. */
+    Future<Loaded> load(RainRecord rain, String token) {
+        return redis.connect().compose(bulk -> loadLocked(rain, token, bulk).eventually(bulk::close));
     }
 
     /**
@@ -109,7 +117,7 @@ final class PacketLoader {
         all.add(reset);
         all.add(dealt);
         loaded.forEach(shard -> all.add(shard.future()));
-        return Future.all(all).recover(this::fencedMeansTakenOver)
+        return Future.all(all).recover(this::refusedByRedis)
             .compose(done -> verify(rain, shardCount, token))
             .onSuccess(ok -> LOG.info("prepare of {}: {} packets in {} shards loaded in {} ms (split, shuffle and"
                 + " encode took {} ms of it on a worker)", code, rain.totalCount(), shardCount,
@@ -125,10 +133,14 @@ final class PacketLoader {
             .mapEmpty();
     }
 
-    private <T> Future<T> fencedMeansTakenOver(Throwable failure) {
+    private <T> Future<T> refusedByRedis(Throwable failure) {
         if (failure.getMessage() != null && failure.getMessage().startsWith("FENCED")) {
             return Future.failedFuture(new RainException(ErrorCode.PREPARE_IN_PROGRESS,
                 "another prepare took this rain over"));
+        }
+        if (failure.getMessage() != null && failure.getMessage().startsWith("STARTED")) {
+            return Future.failedFuture(new RainException(ErrorCode.ALREADY_STARTED,
+                "the rain's packets were already started; they are never loaded again"));
         }
         return Future.failedFuture(failure);
     }

@@ -43,20 +43,41 @@ public final class RainService {
         return blocking.transaction(c -> RainSql.createFunded(c, rain)).compose(this::detail);
     }
 
-    public Future<RainDetail> prepare(String callerId, boolean admin, String code) {
-        return owned(code, callerId, admin)
-            .compose(rain -> rain.status() == RainStatus.WAIT_PREPARE
-                ? loader.load(rain)
-                : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "the rain is " + rain.status())))
-            .compose(loaded -> blocking.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token())))
-            .compose(marked -> marked ? reload(code)
-                : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "another prepare finished first")))
+    /**
+     * Splits and loads the packets. The status is read again once the prepare lock is held, and the lock
+     * is held until Postgres has marked the rain prepared: a prepare that waited on another never resets
+     * the shards the first one loaded and had accepted.
+     */
+    public Future<RainDetail> prepare(String anchorId, String code) {
+        return owned(code, anchorId, false)
+            .compose(RainService::awaitingPrepare)
+            .compose(rain -> loader.underLock(code, token -> reload(code)
+                .compose(RainService::awaitingPrepare)
+                .compose(current -> loader.load(current, token))
+                .compose(loaded -> markPrepared(code, loaded))))
             .onComplete(done -> cache.invalidate(code))
             .compose(this::detail);
     }
 
-    public Future<RainDetail> start(String callerId, boolean admin, String code) {
-        return owned(code, callerId, admin)
+    private static Future<RainRecord> awaitingPrepare(RainRecord rain) {
+        return rain.status() == RainStatus.WAIT_PREPARE ? Future.succeededFuture(rain)
+            : Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED, "the rain is " + rain.status()));
+    }
+
+    /**
+     * Under the lock only a close (or the expiry of an unstarted rain) can have moved the rain on while it
+     * loaded; the lists it loaded then back nothing, and are removed.
+     */
+    private Future<RainRecord> markPrepared(String code, PacketLoader.Loaded loaded) {
+        return blocking.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token()))
+            .compose(marked -> marked ? reload(code)
+                : shards.release(code, loaded.shardCount()).compose(released -> reload(code))
+                .compose(rain -> Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED,
+                    "the rain was closed while it was prepared; it is " + rain.status()))));
+    }
+
+    public Future<RainDetail> start(String anchorId, String code) {
+        return owned(code, anchorId, false)
             .compose(this::checkStartable)
             .compose(rain -> blocking.transaction(c -> RainSql.start(c, code)))
             .compose(started -> started.isPresent() ? finisher.publishStart(started.get()).map(started.get())
@@ -128,7 +149,7 @@ public final class RainService {
                 : Future.failedFuture(new RainException(ErrorCode.RAIN_NOT_FOUND, "no rain " + code)));
     }
 
-    /** Only the rain's own anchor (or an admin) may steer it. */
+    /** Only the rain's own anchor (or an admin, where the contract lets one) may steer it. */
     public Future<RainRecord> owned(String code, String callerId, boolean admin) {
         return reload(code).compose(rain -> admin || rain.anchorId().equals(callerId)
             ? Future.succeededFuture(rain)
