@@ -3,7 +3,7 @@ package dev.rain.bench;
 import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.id.Ids;
-import dev.rain.settlement.kafka.ClaimDecoder;
+import dev.rain.settlement.decode.ClaimDecoder;
 import dev.rain.settlement.ledger.Claim;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.common.redis.RainKeys;
-import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.loop.SettlementMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package dev.rain.api;
 
 import dev.rain.settlement.SettlementService;
 import dev.rain.settlement.config.ConsumerConfig;
-import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.loop.SettlementMetrics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.settlement.config.ConsumerConfig;
-import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.loop.SettlementMetrics;
 import dev.rain.settlement.ledger.Claim;
 import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.KafkaFixture;

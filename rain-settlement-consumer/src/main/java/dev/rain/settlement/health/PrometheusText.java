@@ -1,6 +1,6 @@
 package dev.rain.settlement.health;
 
-import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.loop.SettlementMetrics;
 import java.util.List;
 
 /** The loops' counters, summed over the process's loops, in the Prometheus text format. */

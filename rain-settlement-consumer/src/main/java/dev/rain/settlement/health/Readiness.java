@@ -1,6 +1,6 @@
 package dev.rain.settlement.health;
 
-import dev.rain.settlement.kafka.SettlementMetrics;
+import dev.rain.settlement.loop.SettlementMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -18,13 +18,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * The dead-letter topic: a record that can never be settled is copied there as it was (key, value, headers), with
  * where it came from and why it failed, before its offset is committed past.
  */
-final class DeadLetters implements AutoCloseable {
+public final class DeadLetters implements AutoCloseable {
 
-    static final String ORIGINAL_TOPIC = "rain-dlq-original-topic";
-    static final String ORIGINAL_PARTITION = "rain-dlq-original-partition";
-    static final String ORIGINAL_OFFSET = "rain-dlq-original-offset";
-    static final String ERROR_CLASS = "rain-dlq-error-class";
-    static final String ERROR_MESSAGE = "rain-dlq-error-message";
+    public static final String ORIGINAL_TOPIC = "rain-dlq-original-topic";
+    public static final String ORIGINAL_PARTITION = "rain-dlq-original-partition";
+    public static final String ORIGINAL_OFFSET = "rain-dlq-original-offset";
+    public static final String ERROR_CLASS = "rain-dlq-error-class";
+    public static final String ERROR_MESSAGE = "rain-dlq-error-message";
 
     private static final int MAX_MESSAGE_CHARS = 2_000;
     /** A little over the producer's delivery timeout, which bounds the wait in the normal case. */
@@ -33,13 +33,13 @@ final class DeadLetters implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final String topic;
 
-    DeadLetters(Producer<String, byte[]> producer, String topic) {
+    public DeadLetters(Producer<String, byte[]> producer, String topic) {
         this.producer = producer;
         this.topic = topic;
     }
 
     /** Returns once the broker acknowledged the dead letter; throws (a KafkaException) if it did not. */
-    void send(ConsumerRecord<String, byte[]> record, Throwable error) {
+    public void send(ConsumerRecord<String, byte[]> record, Throwable error) {
         Headers headers = new RecordHeaders();
         for (Header header : record.headers()) {
             headers.add(header);

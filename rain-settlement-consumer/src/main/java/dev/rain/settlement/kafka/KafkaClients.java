@@ -12,12 +12,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The settlement consumer's Kafka clients, configured in one place. */
-final class KafkaClients {
+public final class KafkaClients {
 
     private KafkaClients() {
     }
 
-    static KafkaConsumer<String, byte[]> consumer(String bootstrap, String group, String clientId, int maxBatch) {
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String group, String clientId, int maxBatch) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -56,7 +56,7 @@ final class KafkaClients {
         return new KafkaConsumer<>(props);
     }
 
-    static KafkaProducer<String, byte[]> deadLetterProducer(String bootstrap, String clientId) {
+    public static KafkaProducer<String, byte[]> deadLetterProducer(String bootstrap, String clientId) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);

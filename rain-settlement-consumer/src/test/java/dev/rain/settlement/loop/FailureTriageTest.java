@@ -1,8 +1,8 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rain.settlement.kafka.FailureTriage.Verdict;
+import dev.rain.settlement.loop.FailureTriage.Verdict;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.decode;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.rain.common.event.Json;

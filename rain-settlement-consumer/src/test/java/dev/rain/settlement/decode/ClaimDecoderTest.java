@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

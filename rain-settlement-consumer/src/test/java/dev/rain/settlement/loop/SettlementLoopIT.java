@@ -1,10 +1,12 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.loop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.settlement.config.ConsumerConfig;
+import dev.rain.settlement.decode.PoisonRecordException;
+import dev.rain.settlement.kafka.DeadLetters;
 import dev.rain.settlement.ledger.Claim;
 import dev.rain.settlement.ledger.LedgerWriter;
 import dev.rain.settlement.ledger.SettlementLedger;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.decode;
 
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.settlement.ledger.Claim;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.decode;
 
 /** A record that can never be settled as it is: retrying cannot help, it goes to the dead-letter topic. */
 public final class PoisonRecordException extends Exception {

@@ -1,5 +1,7 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.loop;
 
+import dev.rain.settlement.decode.ClaimDecoder;
+import dev.rain.settlement.decode.PoisonRecordException;
 import dev.rain.settlement.ledger.Claim;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.decode;
 
 import dev.rain.common.id.Ids;
 

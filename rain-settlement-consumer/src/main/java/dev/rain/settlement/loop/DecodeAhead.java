@@ -1,4 +1,4 @@
-package dev.rain.settlement.kafka;
+package dev.rain.settlement.loop;
 
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
