@@ -112,7 +112,8 @@ public final class RainApi {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return api.deploy().map(api);
+        // Tokens are taken from the first request on, so a configured JWK Set is loaded first.
+        return api.authenticator.ready().compose(keys -> api.deploy()).map(api);
     }
 
     private Future<String> deploy() {

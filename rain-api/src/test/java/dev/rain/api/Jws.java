@@ -1,5 +1,6 @@
 package dev.rain.api;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -7,6 +8,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -77,6 +79,41 @@ public final class Jws {
     /** The claims the contract requires, expiring {@code expInSeconds} from now. */
     public static String claims(String sub, String roles, long expInSeconds) {
         return "{\"sub\":\"" + sub + "\",\"roles\":" + roles + ",\"exp\":" + (System.currentTimeMillis() / 1000 + expInSeconds) + "}";
+    }
+
+    /** {@link #claims(String, String, long)} and more, {@code more} being JSON members such as {@code "iss":"x"}. */
+    public static String claims(String sub, String roles, long expInSeconds, String more) {
+        String claims = claims(sub, roles, expInSeconds);
+        return claims.substring(0, claims.length() - 1) + "," + more + "}";
+    }
+
+    /** Seconds since the epoch, as the time claims count. */
+    public static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** An RS256 token whose header names the key that signed it. */
+    public static String rs256(PrivateKey key, String kid, String payload) {
+        return rsa("SHA256withRSA", key, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}", payload);
+    }
+
+    /** A JSON Web Key Set (RFC 7517) of RSA signing keys, each {@code kid} followed by its key. */
+    public static String jwks(Object... kidsAndKeys) {
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i < kidsAndKeys.length; i += 2) {
+            RSAPublicKey key = (RSAPublicKey) kidsAndKeys[i + 1];
+            keys.append(i == 0 ? "" : ",").append("{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"")
+                .append(kidsAndKeys[i]).append("\",\"n\":\"").append(magnitude(key.getModulus()))
+                .append("\",\"e\":\"").append(magnitude(key.getPublicExponent())).append("\"}");
+        }
+        return "{\"keys\":[" + keys + "]}";
+    }
+
+    /** RFC 7518 6.3.1: the big-endian magnitude without the sign byte Java adds, base64url. */
+    private static String magnitude(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        int skip = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
+        return B64.encodeToString(java.util.Arrays.copyOfRange(bytes, skip, bytes.length));
     }
 
     public static KeyPair rsaKeyPair(int bits) {

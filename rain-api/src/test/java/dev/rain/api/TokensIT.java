@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,12 +80,16 @@ class TokensIT {
                 Jws.hmac("HS256", platform.getPublic().getEncoded(), "{\"alg\":\"HS256\"}", admin)),
             Arguments.of("RS256 by another key", Jws.rs256(attacker.getPrivate(), admin)),
             Arguments.of("RS512 by the platform's key", Jws.rsa("SHA512withRSA", platform.getPrivate(), "{\"alg\":\"RS512\"}", admin)),
-            Arguments.of("expired a second ago", Jws.rs256(platform.getPrivate(), Jws.claims("ops-1", "[\"admin\"]", -1))),
+            Arguments.of("expired a minute ago, past the 30 s clock skew", Jws.rs256(platform.getPrivate(), Jws.claims("ops-1", "[\"admin\"]", -60))),
             Arguments.of("no exp", Jws.rs256(platform.getPrivate(), "{\"sub\":\"ops-1\",\"roles\":[\"admin\"]}")),
             Arguments.of("exp as a string", Jws.rs256(platform.getPrivate(),
                 "{\"sub\":\"ops-1\",\"roles\":[\"admin\"],\"exp\":\"" + (now + 300) + "\"}")),
             Arguments.of("sub with an RTL override", Jws.rs256(platform.getPrivate(), Jws.claims("ops\\u202e1", "[\"admin\"]", 300))),
-            Arguments.of("sub of 65 characters", Jws.rs256(platform.getPrivate(), Jws.claims("o".repeat(65), "[\"admin\"]", 300))));
+            Arguments.of("sub of 65 characters", Jws.rs256(platform.getPrivate(), Jws.claims("o".repeat(65), "[\"admin\"]", 300))),
+            Arguments.of("exp two days away, no iat", Jws.rs256(platform.getPrivate(), Jws.claims("ops-1", "[\"admin\"]", 2 * 86_400))),
+            Arguments.of("exp ten years away", Jws.rs256(platform.getPrivate(), Jws.claims("ops-1", "[\"admin\"]", 3_650L * 86_400))),
+            Arguments.of("issued two days ago, exp in five minutes", Jws.rs256(platform.getPrivate(),
+                Jws.claims("ops-1", "[\"admin\"]", 300, "\"iat\":" + (now - 2 * 86_400)))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,6 +109,77 @@ class TokensIT {
             }
         }
         assertEquals(before, system.ledgerFingerprint());
+    }
+
+    @Test
+    @DisplayName("a token issued up to the default 30 s clock skew in the future, from a platform whose clock is ahead, is accepted")
+    void platformClockAheadIsTolerated() {
+        String token = Jws.rs256(platform.getPrivate(), Jws.claims("rs-skew", "[\"viewer\"]", 300, "\"iat\":" + (Jws.now() + 10)));
+        ApiClient.Answer wallet = system.client.get("/v1/wallets/me", token);
+        assertEquals(200, wallet.status(), wallet.raw());
+    }
+
+    @Test
+    @DisplayName("with RAIN_JWT_ISSUER and RAIN_JWT_AUDIENCE set, a token without that iss or without that aud gets 401 problem+json")
+    void issuerAndAudienceAreRequiredWhenConfigured() throws Exception {
+        RainApi strict = system.startInstance("it-tokens-iss-aud", Map.of("RAIN_JWT_ISSUER", "https://id.example",
+            "RAIN_JWT_AUDIENCE", "rain-api"));
+        ApiClient client = new ApiClient(strict.config().httpPort());
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("\"iss\":\"https://id.example\",\"aud\":\"rain-api\"", 200);
+        expected.put("\"iss\":\"https://id.example\",\"aud\":[\"other\",\"rain-api\"]", 200);
+        expected.put("\"aud\":\"rain-api\"", 401);
+        expected.put("\"iss\":\"https://evil.example\",\"aud\":\"rain-api\"", 401);
+        expected.put("\"iss\":\"https://id.example/\",\"aud\":\"rain-api\"", 401);
+        expected.put("\"iss\":\"https://id.example\"", 401);
+        expected.put("\"iss\":\"https://id.example\",\"aud\":\"other\"", 401);
+        expected.put("\"iss\":\"https://id.example\",\"aud\":[\"other\"]", 401);
+        expected.put("\"iss\":\"https://id.example\",\"aud\":42", 401);
+        expected.forEach((claims, status) -> {
+            ApiClient.Answer answer = client.get("/v1/wallets/me",
+                Jws.rs256(platform.getPrivate(), Jws.claims("rs-aud", "[\"viewer\"]", 300, claims)));
+            assertEquals(status, answer.status(), claims + ": " + answer.raw());
+            if (status == 401) {
+                assertEquals("application/problem+json", answer.contentType(), claims);
+                assertEquals("UNAUTHORIZED", answer.code(), claims);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("RS256 keys come by kid from a JWKS URL; a key added there is fetched when a token names it, at most once a second")
+    void jwksUrlKeysRotate() throws Exception {
+        KeyPair next = Jws.rsaKeyPair(2048);
+        AtomicReference<String> document = new AtomicReference<>(Jws.jwks("k1", platform.getPublic()));
+        AtomicInteger fetches = new AtomicInteger();
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+                fetches.incrementAndGet();
+                request.response().putHeader("Content-Type", "application/jwk-set+json").end(document.get());
+            }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+            RainApi rotating = system.startInstance("it-tokens-jwks", Map.of("RAIN_JWT_ALGORITHM", "RS256",
+                "RAIN_JWT_PUBLIC_KEY", "", "RAIN_JWT_JWKS_URL", "http://127.0.0.1:" + server.actualPort() + "/jwks.json",
+                "RAIN_JWT_JWKS_REFRESH_SECONDS", "1"));
+            ApiClient client = new ApiClient(rotating.config().httpPort());
+            String viewer = Jws.claims("rs-jwks", "[\"viewer\"]", 300);
+            assertEquals(200, client.get("/v1/wallets/me", Jws.rs256(platform.getPrivate(), "k1", viewer)).status());
+            assertEquals(401, client.get("/v1/wallets/me", Jws.rs256(next.getPrivate(), "k2", viewer)).status(), "unknown kid");
+            assertEquals(401, client.get("/v1/wallets/me", Jws.rs256(next.getPrivate(), "k1", viewer)).status(), "kid of another key");
+
+            document.set(Jws.jwks("k1", platform.getPublic(), "k2", next.getPublic()));
+            Thread.sleep(1_100);
+            ApiClient.Answer rotated = client.get("/v1/wallets/me", Jws.rs256(next.getPrivate(), "k2", viewer));
+            assertEquals(200, rotated.status(), rotated.raw());
+            int before = fetches.get();
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, client.get("/v1/wallets/me", Jws.rs256(next.getPrivate(), "k" + (3 + i), viewer)).status());
+            }
+            // One refresh a second at most: five quick tokens naming unknown keys fetch once, twice if a second passed.
+            assertTrue(fetches.get() - before <= 2, "fetches for five unknown kids: " + (fetches.get() - before));
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

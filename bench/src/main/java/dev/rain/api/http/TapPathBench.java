@@ -51,7 +51,7 @@ public class TapPathBench {
     @Setup(Level.Trial)
     public void viewers() throws Exception {
         vertx = Vertx.vertx();
-        authenticator = new Authenticator(vertx, new JwtConfig(JwtConfig.HS256, "0123456789abcdef0123456789abcdef", null, false));
+        authenticator = new Authenticator(vertx, JwtConfig.hs256("0123456789abcdef0123456789abcdef"));
         headers = new String[VIEWERS];
         for (int i = 0; i < VIEWERS; i++) {
             String token = authenticator.mint("bench-viewer-" + i, Set.of(Caller.VIEWER), 3_600);

@@ -10,17 +10,23 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * How bearer tokens are verified: one algorithm and its one key. A token signed any other way is refused,
- * so a deployment is either HS256 (a shared secret) or RS256 (the platform's public key), never both.
+ * How bearer tokens are verified. Each key is bound to one algorithm and the token's {@code alg} only picks
+ * among those: HS256 with the shared secret; RS256 with the platform's one public key, or with the key a
+ * JWK Set publishes under the token's {@code kid}. A PEM key makes the deployment RS256 only, as before;
+ * a JWK Set may stand beside a secret, so a platform can move from HS256 to RS256 without a cut-over.
  *
- * @param algorithm    {@code HS256} or {@code RS256}
- * @param secret       the HS256 secret (null with RS256)
- * @param publicKeyPem the RS256 public key, an X.509 {@code PUBLIC KEY} PEM (null with HS256)
+ * @param secret       the HS256 secret, or null
+ * @param publicKeyPem the RS256 public key, an X.509 {@code PUBLIC KEY} PEM, or null
+ * @param jwks         where the RS256 keys by {@code kid} are published, or null
+ * @param rules        issuer, audience, lifetime and clock skew every token must satisfy
  * @param generated    the secret was made up for this run (demo mode): nobody else can know it
  */
-public record JwtConfig(String algorithm, String secret, String publicKeyPem, boolean generated) {
+public record JwtConfig(String secret, String publicKeyPem, JwksSource jwks, TokenRules rules, boolean generated) {
 
     public static final String HS256 = "HS256";
     public static final String RS256 = "RS256";
@@ -29,21 +35,60 @@ public record JwtConfig(String algorithm, String secret, String publicKeyPem, bo
     public static final int MIN_RSA_BITS = 2048;
 
     public JwtConfig {
-        if (HS256.equals(algorithm)) {
-            if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-                throw new ConfigException("RAIN_JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes");
-            }
-        } else if (RS256.equals(algorithm)) {
-            rsaPublicKey(publicKeyPem);
-        } else {
-            throw new ConfigException("RAIN_JWT_ALGORITHM must be HS256 or RS256, was '" + algorithm + "'");
+        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException("RAIN_JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes");
         }
+        if (publicKeyPem != null) {
+            rsaPublicKey(publicKeyPem);
+        }
+        if (publicKeyPem != null && (secret != null || jwks != null)) {
+            throw new ConfigException("RAIN_JWT_PUBLIC_KEY is the one key of an RS256-only deployment: not with "
+                + "RAIN_JWT_SECRET or a JWK Set");
+        }
+        if (secret == null && publicKeyPem == null && jwks == null) {
+            throw new ConfigException("tokens need a key: RAIN_JWT_SECRET (HS256), RAIN_JWT_PUBLIC_KEY (RS256) "
+                + "or RAIN_JWT_JWKS_FILE / RAIN_JWT_JWKS_URL (RS256 by kid)");
+        }
+        if (rules == null) {
+            throw new ConfigException("the token rules are required");
+        }
+    }
+
+    /** HS256 with {@code secret}, the default rules. */
+    public static JwtConfig hs256(String secret) {
+        return new JwtConfig(secret, null, null, TokenRules.defaults(), false);
+    }
+
+    /** RS256 with the one key {@code publicKeyPem}, the default rules. */
+    public static JwtConfig rs256(String publicKeyPem) {
+        return new JwtConfig(null, publicKeyPem, null, TokenRules.defaults(), false);
+    }
+
+    /** The {@code alg} values a token may carry: those of the keys configured, nothing else. */
+    public Set<String> algorithms() {
+        Set<String> algorithms = new TreeSet<>();
+        if (secret != null) {
+            algorithms.add(HS256);
+        }
+        if (publicKeyPem != null || jwks != null) {
+            algorithms.add(RS256);
+        }
+        return Collections.unmodifiableSet(algorithms);
     }
 
     static JwtConfig fromEnv(Env env, boolean demo) {
         String algorithm = env.string("RAIN_JWT_ALGORITHM", HS256);
         String secret = env.string("RAIN_JWT_SECRET", null);
         String pem = publicKey(env);
+        JwksSource jwks = JwksSource.fromEnv(env);
+        TokenRules rules = TokenRules.fromEnv(env, demo);
+        if (!HS256.equals(algorithm) && !RS256.equals(algorithm)) {
+            throw new ConfigException("RAIN_JWT_ALGORITHM must be HS256 or RS256, was '" + algorithm + "'");
+        }
+        if (pem != null && jwks != null) {
+            throw new ConfigException("set RAIN_JWT_PUBLIC_KEY or a JWK Set (RAIN_JWT_JWKS_FILE / RAIN_JWT_JWKS_URL), "
+                + "not both: one source of RS256 keys");
+        }
         if (RS256.equals(algorithm)) {
             if (demo) {
                 // Demo mode mints HS256 tokens (printed at start, and its sign-in page): an RS256 deployment
@@ -55,24 +100,25 @@ public record JwtConfig(String algorithm, String secret, String publicKeyPem, bo
                 throw new ConfigException("RAIN_JWT_SECRET is set but RAIN_JWT_ALGORITHM is RS256: remove one, "
                     + "only the configured algorithm is accepted");
             }
-            if (pem == null) {
-                throw new ConfigException("RAIN_JWT_ALGORITHM=RS256 needs RAIN_JWT_PUBLIC_KEY (PEM text) or "
-                    + "RAIN_JWT_PUBLIC_KEY_FILE");
+            if (pem == null && jwks == null) {
+                throw new ConfigException("RAIN_JWT_ALGORITHM=RS256 needs RAIN_JWT_PUBLIC_KEY (PEM text), "
+                    + "RAIN_JWT_PUBLIC_KEY_FILE, RAIN_JWT_JWKS_FILE or RAIN_JWT_JWKS_URL");
             }
-            return new JwtConfig(RS256, null, pem, false);
+            return new JwtConfig(null, pem, jwks, rules, false);
         }
-        if (pem != null && HS256.equals(algorithm)) {
+        if (pem != null) {
             throw new ConfigException("RAIN_JWT_PUBLIC_KEY is set but RAIN_JWT_ALGORITHM is HS256: set "
                 + "RAIN_JWT_ALGORITHM=RS256 to verify with the key");
         }
-        if (secret == null && demo && HS256.equals(algorithm)) {
-            return new JwtConfig(HS256, generatedSecret(), null, true);
+        if (secret == null && demo) {
+            return new JwtConfig(generatedSecret(), null, jwks, rules, true);
         }
-        if (secret == null && HS256.equals(algorithm)) {
+        if (secret == null && jwks == null) {
             throw new ConfigException("RAIN_JWT_SECRET is required (at least " + MIN_SECRET_BYTES
-                + " bytes); set RAIN_DEMO_MODE=true to try the service locally with a generated one");
+                + " bytes), or RAIN_JWT_JWKS_FILE / RAIN_JWT_JWKS_URL for RS256 keys; set RAIN_DEMO_MODE=true to "
+                + "try the service locally with a generated secret");
         }
-        return new JwtConfig(algorithm, secret, null, false);
+        return new JwtConfig(secret, null, jwks, rules, false);
     }
 
     /** The key as text in the environment (literal {@code \n} allowed, as some deployers flatten it), or a file. */
@@ -132,6 +178,7 @@ public record JwtConfig(String algorithm, String secret, String publicKeyPem, bo
     @Override
     public String toString() {
         // Never the secret: configurations get logged.
-        return "JwtConfig[" + algorithm + (generated ? ", generated" : "") + "]";
+        return "JwtConfig[" + String.join("+", algorithms()) + (generated ? ", generated" : "")
+            + (jwks != null ? ", " + jwks : "") + ", " + rules + "]";
     }
 }

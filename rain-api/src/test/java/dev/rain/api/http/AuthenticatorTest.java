@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.api.Jws;
 import dev.rain.api.config.JwtConfig;
+import dev.rain.api.config.TokenRules;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import io.vertx.core.Vertx;
@@ -46,8 +47,8 @@ class AuthenticatorTest {
     @BeforeAll
     void start() {
         vertx = Vertx.vertx();
-        hs256 = new Authenticator(vertx, new JwtConfig(JwtConfig.HS256, SECRET, null, false));
-        rs256 = new Authenticator(vertx, new JwtConfig(JwtConfig.RS256, null, platformPem, false));
+        hs256 = new Authenticator(vertx, JwtConfig.hs256(SECRET));
+        rs256 = new Authenticator(vertx, JwtConfig.rs256(platformPem));
     }
 
     @AfterAll
@@ -160,6 +161,55 @@ class AuthenticatorTest {
     }
 
     @Test
+    @DisplayName("with an issuer and an audience configured, only a token with that iss and an aud holding that value passes")
+    void issuerAndAudienceWhenConfigured() throws Exception {
+        Authenticator strict = new Authenticator(vertx, new JwtConfig(SECRET, null, null,
+            new TokenRules("https://id.example", "rain-api", 86_400, 30), false));
+        String[] accepted = {"\"iss\":\"https://id.example\",\"aud\":\"rain-api\"",
+            "\"iss\":\"https://id.example\",\"aud\":[\"x\",\"rain-api\"]"};
+        for (String claims : accepted) {
+            assertEquals("u-1", strict.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, claims))).await(5, TimeUnit.SECONDS).userId());
+        }
+        String[] refused = {"\"aud\":\"rain-api\"", "\"iss\":\"https://id.example\"", "\"iss\":\"HTTPS://id.example\",\"aud\":\"rain-api\"",
+            "\"iss\":\"https://id.example\",\"aud\":\"rain\"", "\"iss\":\"https://id.example\",\"aud\":[]",
+            "\"iss\":\"https://id.example\",\"aud\":{\"rain-api\":1}", "\"iss\":[\"https://id.example\"],\"aud\":\"rain-api\""};
+        for (String claims : refused) {
+            assertRefused(strict, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, claims)));
+        }
+    }
+
+    @Test
+    @DisplayName("without an issuer or audience configured, tokens with any or none are taken as before")
+    void noIssuerOrAudienceConfigured() throws Exception {
+        assertEquals("u-1", hs256.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, "\"iss\":\"x\",\"aud\":\"y\"")))
+            .await(5, TimeUnit.SECONDS).userId());
+    }
+
+    @Test
+    @DisplayName("a token living longer than the maximum is refused, by exp - iat or by exp from now; at the maximum it passes")
+    void lifetimeIsBounded() throws Exception {
+        Authenticator hourly = new Authenticator(vertx, new JwtConfig(SECRET, null, null, new TokenRules(null, null, 3_600, 30), false));
+        long now = Jws.now();
+        assertEquals("u-1", hourly.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 3_600, "\"iat\":" + now)))
+            .await(5, TimeUnit.SECONDS).userId());
+        assertRefused(hourly, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 3_700)));
+        assertRefused(hourly, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, "\"iat\":" + (now - 3_600))));
+        assertRefused(hourly, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, "\"iat\":\"" + now + "\"")));
+    }
+
+    @Test
+    @DisplayName("the clock skew tolerates an issuer a little ahead or behind: iat and nbf 20 s ahead and exp 20 s ago pass, 40 s do not")
+    void clockSkewIsBounded() throws Exception {
+        long now = Jws.now();
+        for (String claims : new String[] {"\"iat\":" + (now + 20), "\"nbf\":" + (now + 20)}) {
+            assertEquals("u-1", hs256.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, claims))).await(5, TimeUnit.SECONDS).userId());
+            assertRefused(hs256, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, 60, claims.replace(Long.toString(now + 20), Long.toString(now + 40)))));
+        }
+        assertEquals("u-1", hs256.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", ROLES, -20))).await(5, TimeUnit.SECONDS).userId());
+        assertRefused(hs256, Jws.hs256(SECRET, Jws.claims("u-1", ROLES, -40)));
+    }
+
+    @Test
     @DisplayName("an RS256 deployment cannot mint tokens: it holds only the public key")
     void rs256CannotMint() {
         assertThrows(IllegalStateException.class, () -> rs256.mint("u", Set.of("viewer"), 60));
@@ -173,7 +223,7 @@ class AuthenticatorTest {
         long now = System.currentTimeMillis() / 1000;
         return List.of(
             Arguments.of("no exp", signer.sign("{\"sub\":\"u-1\",\"roles\":" + ROLES + "}")),
-            Arguments.of("exp in the past", signer.sign(Jws.claims("u-1", ROLES, -5))),
+            Arguments.of("exp past the clock skew", signer.sign(Jws.claims("u-1", ROLES, -60))),
             Arguments.of("exp a string", signer.sign("{\"sub\":\"u-1\",\"roles\":" + ROLES + ",\"exp\":\"" + (now + 60) + "\"}")),
             Arguments.of("no sub", signer.sign("{\"roles\":" + ROLES + ",\"exp\":" + (now + 60) + "}")),
             Arguments.of("sub empty", signer.sign(Jws.claims("", ROLES, 60))),

@@ -47,7 +47,7 @@ class RequestParsingFuzzTest {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final String SECRET = "fuzzing-secret-of-at-least-32-bytes!";
     private static final Vertx VERTX = Vertx.vertx();
-    private static final Authenticator AUTHENTICATOR = new Authenticator(VERTX, new JwtConfig(JwtConfig.HS256, SECRET, null, false));
+    private static final Authenticator AUTHENTICATOR = new Authenticator(VERTX, JwtConfig.hs256(SECRET));
 
     @DictionaryEntries({"\"roomId\"", "\"totalAmount\"", "\"totalCount\"", "\"mode\"", "\"maxGrabsPerUser\"",
         "\"countdownSeconds\"", "\"durationSeconds\"", "\"LUCKY\"", "\"EQUAL\"", "\"amount\"", "\"reference\"",
