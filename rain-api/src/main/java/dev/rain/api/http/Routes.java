@@ -57,6 +57,11 @@ public final class Routes {
         }
     }
 
+    /** The management port's routes: health and /metrics. */
+    public void mountManagement(Router router) {
+        ops.mountManagement(router);
+    }
+
     /** The grab route first: Vert.x tries routes in order, a regex each, and taps outnumber every other call. */
     public void mountV1(Router router) {
         grab.mount(router);

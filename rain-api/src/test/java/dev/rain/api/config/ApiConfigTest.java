@@ -34,6 +34,16 @@ class ApiConfigTest {
     }
 
     @Test
+    @DisplayName("metrics listen on a management port of their own: 9090 by default, never the public port")
+    void managementPortIsItsOwn() {
+        ApiConfig defaults = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET));
+        assertEquals(new ManagementEndpoint("0.0.0.0", 9090), defaults.management());
+        ConfigException same = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+            "RAIN_JWT_SECRET", SECRET, "RAIN_HTTP_PORT", "9000", "RAIN_MANAGEMENT_PORT", "9000")));
+        assertTrue(same.getMessage().contains("RAIN_MANAGEMENT_PORT"), same.getMessage());
+    }
+
+    @Test
     @DisplayName("a bad number names its variable")
     void badNumberNamesTheVariable() {
         ConfigException e = assertThrows(ConfigException.class,
