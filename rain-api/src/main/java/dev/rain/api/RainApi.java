@@ -118,6 +118,9 @@ public final class RainApi {
     }
 
     private Future<String> deploy() {
+        if (config.demoMode()) {
+            LOG.warn(DemoMode.warning(config));
+        }
         return deployPublic().compose(id -> deployManagement());
     }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * @param jwt          how bearer tokens are verified (HS256 secret or RS256 public key); in demo mode a
  *                     generated HS256 secret when none is set
- * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens
+ * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens;
+ *                     refused on a non-loopback host unless RAIN_DEMO_ALLOW_NON_LOOPBACK=true
  * @param management   where /metrics is served: a port of its own, never the public one
  * @param httpTimeouts when idle and slow connections are closed
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
@@ -79,6 +80,7 @@ public record ApiConfig(
         int cores = Runtime.getRuntime().availableProcessors();
         String httpHost = env.string("RAIN_HTTP_HOST", "0.0.0.0");
         int httpPort = env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535);
+        DemoBinding.check(env, demo, httpHost);
         return new ApiConfig(
             httpHost,
             httpPort,

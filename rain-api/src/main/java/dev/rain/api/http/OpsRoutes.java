@@ -18,11 +18,13 @@ final class OpsRoutes {
 
     private final Supplier<Future<JsonObject>> readiness;
     private final PrometheusMeterRegistry metrics;
+    private final boolean demo;
     private final byte[] openApi;
 
-    OpsRoutes(Supplier<Future<JsonObject>> readiness, PrometheusMeterRegistry metrics) {
+    OpsRoutes(Supplier<Future<JsonObject>> readiness, PrometheusMeterRegistry metrics, boolean demo) {
         this.readiness = readiness;
         this.metrics = metrics;
+        this.demo = demo;
         this.openApi = resource("/openapi.yaml");
     }
 
@@ -49,6 +51,10 @@ final class OpsRoutes {
         readiness.get().onComplete(done -> {
             JsonObject body = done.succeeded() ? done.result() : new JsonObject().put("status", "DOWN")
                 .put("error", String.valueOf(done.cause()));
+            if (demo) {
+                // Still 200 so local use works, but a monitor can tell, and alert, that demo mode is on.
+                body.put("demo", true);
+            }
             boolean up = "UP".equals(body.getString("status"));
             ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
                 .end(body.toBuffer());

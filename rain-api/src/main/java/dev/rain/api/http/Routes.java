@@ -35,7 +35,8 @@ public final class Routes {
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
                   PrometheusMeterRegistry metrics, Authenticator authenticator,
                   RoomEventsRoute roomEvents) {
-        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
+        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics,
+            config.demoMode());
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
