@@ -35,6 +35,7 @@ trap stop_api EXIT
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 for run in $(seq 1 "$RUNS"); do
   RAIN_JWT_SECRET="$SECRET" RAIN_HTTP_HOST=127.0.0.1 RAIN_HTTP_PORT="$PORT" RAIN_INSTANCE_ID="bench-$run" \
+    RAIN_MANAGEMENT_HOST=127.0.0.1 RAIN_MANAGEMENT_PORT=0 \
     java -Xmx1g -jar "$JAR" >"$OUT/ws-fanout-$stamp-api-$run.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 120); do

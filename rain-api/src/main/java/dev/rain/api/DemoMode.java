@@ -20,6 +20,14 @@ final class DemoMode {
         return config.demoMode() && config.jwt().generated();
     }
 
+    /** Logged at WARN on every start in demo mode, whatever the secret: says what anyone reaching the port gets. */
+    static String warning(ApiConfig config) {
+        return "DEMO MODE IS ON (RAIN_DEMO_MODE=true): on " + config.httpHost() + ":" + config.httpPort()
+            + " anyone may mint viewer and anchor tokens (POST /demo/token) and top up wallets with play money"
+            + " (POST /demo/deposits)" + (config.jwt().generated() ? ", and the JWT secret is generated and printed" : "")
+            + ". /health/ready says \"demo\": true. Never run like this in production.";
+    }
+
     static String instructions(ApiConfig config, Authenticator authenticator) {
         String token = authenticator.mint(DEMO_USER, Set.of("viewer", "anchor", "admin"), TOKEN_SECONDS);
         String host = "0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost();

@@ -3,6 +3,7 @@ package dev.rain.api;
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.http.Authenticator;
 import dev.rain.api.http.HttpVerticle;
+import dev.rain.api.http.ManagementVerticle;
 import dev.rain.api.http.Routes;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.kafka.Producers;
@@ -65,6 +66,8 @@ public final class RainApi {
     /** A viewer that stays behind this long is closed. */
     private static final long WS_STALL_MILLIS = 2_000;
     private String deployment;
+    private ManagementVerticle management;
+    private String managementDeployment;
 
     private RainApi(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
@@ -117,6 +120,23 @@ public final class RainApi {
     }
 
     private Future<String> deploy() {
+        if (config.demoMode()) {
+            LOG.warn(DemoMode.warning(config));
+        }
+        return deployPublic().compose(id -> deployManagement());
+    }
+
+    private Future<String> deployManagement() {
+        ManagementVerticle verticle = new ManagementVerticle(config.management(), routes::mountManagement);
+        return vertx.deployVerticle(verticle).onSuccess(id -> {
+            management = verticle;
+            managementDeployment = id;
+            LOG.info("rain API {} serves /metrics on {}:{}", config.instanceId(), config.management().host(),
+                verticle.actualPort());
+        });
+    }
+
+    private Future<String> deployPublic() {
         return vertx.deployVerticle(() -> new HttpVerticle(config.httpHost(), config.httpPort(), config.httpTimeouts(), authenticator, limiter,
                     routes::mountPublic, routes::mountV1),
                 new DeploymentOptions().setInstances(config.httpInstances()))
@@ -135,6 +155,11 @@ public final class RainApi {
     /** This instance's room channels, for tests that count connections. */
     RoomHub roomHub() {
         return roomHub;
+    }
+
+    /** The port /metrics is served on (the configured one, or the one picked for 0). */
+    public int managementPort() {
+        return management.actualPort();
     }
 
     public Authenticator authenticator() {
@@ -172,6 +197,7 @@ public final class RainApi {
         roomHub.close();
         Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
         return undeployed
+            .compose(done -> managementDeployment == null ? Future.succeededFuture() : vertx.undeploy(managementDeployment))
             .compose(done -> grabsDrained(System.currentTimeMillis() + GRAB_DRAIN_MILLIS))
             .compose(done -> relay.stop())
             .eventually(() -> {

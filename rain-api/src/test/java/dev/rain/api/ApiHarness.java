@@ -97,6 +97,9 @@ public final class ApiHarness implements AutoCloseable {
         env.put("RAIN_JWT_SECRET", SECRET);
         env.put("RAIN_HTTP_HOST", "127.0.0.1");
         env.put("RAIN_HTTP_INSTANCES", "2");
+        // Every instance in this JVM gets a management port of its own (RainApi.managementPort()).
+        env.put("RAIN_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("RAIN_MANAGEMENT_PORT", "0");
         env.put("RAIN_FINISHER_INTERVAL_MS", "100");
         env.put("RAIN_OUTBOX_STALE_MS", "1000");
         env.put("RAIN_CONSUMER_HEALTH_PORT", Integer.toString(freePort()));

@@ -1,8 +1,16 @@
 package dev.rain.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /** The demo sign-in exists only in demo mode, hands out no admin, and funds anchors through the ledger. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -17,11 +26,23 @@ class DemoModeIT {
 
     private ApiHarness system;
     private ApiClient demo;
+    /** What the API logged at WARN while the demo instance started. */
+    private List<ILoggingEvent> startWarnings;
 
     @BeforeAll
     void start() throws Exception {
         system = new ApiHarness("demo");
-        demo = new ApiClient(system.startInstance("it-demo-on", Map.of("RAIN_DEMO_MODE", "true")).config().httpPort());
+        Logger apiLog = (Logger) LoggerFactory.getLogger(RainApi.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        apiLog.addAppender(captured);
+        try {
+            // The harness binds 127.0.0.1, which demo mode allows without RAIN_DEMO_ALLOW_NON_LOOPBACK.
+            demo = new ApiClient(system.startInstance("it-demo-on", Map.of("RAIN_DEMO_MODE", "true")).config().httpPort());
+        } finally {
+            apiLog.detachAppender(captured);
+        }
+        startWarnings = captured.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
     }
 
     @AfterAll
@@ -41,6 +62,27 @@ class DemoModeIT {
         assertEquals(404, token.status());
         assertEquals(404, deposit.status());
         assertEquals(before, system.ledgerFingerprint());
+    }
+
+    @Test
+    @DisplayName("readiness says demo mode is on and still answers 200; production readiness says nothing of it")
+    void readinessTellsDemoMode() {
+        ApiClient.Answer ready = demo.get("/health/ready", null);
+        assertEquals(200, ready.status(), ready.raw());
+        assertEquals("UP", ready.body().getString("status"));
+        assertEquals(Boolean.TRUE, ready.body().getBoolean("demo"), ready.raw());
+        ApiClient.Answer production = system.client.get("/health/ready", null);
+        assertEquals(200, production.status(), production.raw());
+        assertFalse(production.body().containsKey("demo"), production.raw());
+    }
+
+    @Test
+    @DisplayName("a demo instance warns at start that anyone reaching it may mint tokens and money")
+    void demoModeWarnsAtStart() {
+        assertEquals(1, startWarnings.size(), startWarnings.toString());
+        String warning = startWarnings.get(0).getFormattedMessage();
+        assertTrue(warning.contains("DEMO MODE") && warning.contains("/demo/token") && warning.contains("/demo/deposits"),
+            warning);
     }
 
     @Test

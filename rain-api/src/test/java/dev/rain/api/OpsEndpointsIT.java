@@ -1,6 +1,7 @@
 package dev.rain.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * What an operator sees of one instance: /metrics after a small rain, the health probes, the OpenAPI
+ * What an operator sees of one instance: /metrics on the management port after a small rain, the health probes, the OpenAPI
  * document against the routes actually served, request ids and the request log. The instance under test
  * runs on a Vert.x built like RainApiMain's, so Vert.x's own metrics are there too.
  */
@@ -55,6 +56,8 @@ class OpsEndpointsIT {
     private Vertx meteredVertx;
     private RainApi api;
     private ApiClient client;
+    /** The instance's management port: /metrics is served there only. */
+    private ApiClient management;
 
     @BeforeAll
     void start() throws Exception {
@@ -67,6 +70,7 @@ class OpsEndpointsIT {
         api = RainApi.start(meteredVertx, ApiConfig.fromEnv(env).withInstance(ApiHarness.freePort(), "it-ops-metered"),
             registry).await(60, TimeUnit.SECONDS);
         client = new ApiClient(api.config().httpPort());
+        management = new ApiClient(api.managementPort());
     }
 
     @AfterAll
@@ -85,6 +89,8 @@ class OpsEndpointsIT {
     @Test
     @DisplayName("after a small rain /metrics counts each outcome as answered, and backlog, relay and escrow agree with it")
     void metricsAgreeWithTheAnswers() throws Exception {
+        // Other tests grab on this instance too: the counters are compared by how much they grew.
+        Prometheus before = awaitScrape("a first scrape", m -> true);
         String anchor = "ops-anchor";
         system.deposit(anchor, 50_000);
         String code = createAndStart(anchor, "room-ops", 10_000, 100, null);
@@ -108,29 +114,78 @@ class OpsEndpointsIT {
 
         long remaining = 10_000 - won;
         Prometheus scrape = awaitScrape("the relay, backlog and escrow gauges to catch up", m ->
-            m.value("rain_outbox_relayed_total") == 30
-                && m.value("rain_escrow_balance_minor_units", "rain", code) == remaining);
+            m.since(before, "rain_outbox_relayed_total") == 30 && m.value("rain_outbox_backlog") == 0
+                && m.value("rain_escrow_balance_minor_units") == runningEscrows());
+        // Other tests' rains may be running too: the gauge is the total, this rain's part of it what it has left.
+        assertTrue(scrape.value("rain_escrow_balance_minor_units") >= remaining, scrape.lines("rain_escrow"));
+        assertTrue(scrape.value("rain_rains", "status", "RUNNING") >= 1, scrape.lines("rain_rains"));
+        assertEquals(0.0, scrape.value("rain_rains", "status", "FINISHED"), "finished rains are not counted");
 
         for (Map.Entry<String, Integer> answered : answers.entrySet()) {
-            assertEquals(answered.getValue().doubleValue(), scrape.value("rain_grabs_total", "outcome", answered.getKey()),
+            assertEquals(answered.getValue().doubleValue(), scrape.since(before, "rain_grabs_total", "outcome", answered.getKey()),
                 "rain_grabs_total{outcome=" + answered.getKey() + "}");
         }
         int total = answers.values().stream().mapToInt(Integer::intValue).sum();
-        assertEquals(total, scrape.value("rain_grabs_total"), "every grab counted once");
-        assertEquals(0.0, scrape.value("rain_grabs_total", "outcome", "SOLD_OUT"), "pre-registered, never answered");
-        assertEquals(total, scrape.value("rain_grab_latency_seconds_count"));
-        assertEquals(total, scrape.value("rain_grab_latency_seconds_bucket", "le", "+Inf"), "a histogram, not a summary");
+        assertEquals(total, scrape.since(before, "rain_grabs_total"), "every grab counted once");
+        assertEquals(0.0, scrape.since(before, "rain_grabs_total", "outcome", "SOLD_OUT"), "never answered");
+        assertTrue(scrape.text().contains("rain_grabs_total{outcome=\"SOLD_OUT\"} 0.0"), "pre-registered");
+        assertEquals(total, scrape.since(before, "rain_grab_latency_seconds_count"));
+        assertEquals(total, scrape.since(before, "rain_grab_latency_seconds_bucket", "le", "+Inf"), "a histogram, not a summary");
         assertTrue(scrape.value("rain_grab_latency_seconds_sum") > 0);
-        assertEquals(answers.get("RATE_LIMITED").doubleValue(), scrape.value("rain_rate_limited_total", "limit", "grab"));
+        assertEquals(answers.get("RATE_LIMITED").doubleValue(), scrape.since(before, "rain_rate_limited_total", "limit", "grab"));
         assertEquals(0.0, scrape.value("rain_outbox_backlog"), "every claim relayed and deleted");
         assertEquals(0.0, scrape.value("rain_outbox_oldest_age_seconds"));
         assertEquals(0.0, scrape.value("rain_outbox_deferred_total"));
         assertEquals(0.0, scrape.value("rain_reconciliation_anomalies"));
         // Vert.x's own, by route template (never the raw path with its rain code).
-        assertEquals(total, scrape.value("vertx_http_server_requests_total", "route", "/v1/rains/:code/grab"),
+        assertEquals(total, scrape.since(before, "vertx_http_server_requests_total", "route", "/v1/rains/:code/grab"),
             scrape.lines("vertx_http_server_requests_total"));
         assertTrue(scrape.names().contains("jvm_memory_used_bytes"), "JVM metrics");
         assertTrue(scrape.names().stream().anyMatch(name -> name.startsWith("vertx_pool_")), "worker pool metrics");
+    }
+
+    @Test
+    @DisplayName("the public port answers /metrics with a 404 problem, whatever the caller")
+    void metricsAreNotOnThePublicPort() {
+        for (String token : new String[] {null, system.token("ops-metrics-viewer", "viewer"),
+                system.token("ops-metrics-admin", "admin")}) {
+            ApiClient.Answer answer = client.get("/metrics", token);
+            assertEquals(404, answer.status(), answer.raw());
+            assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+            assertEquals("NOT_FOUND", answer.code(), answer.raw());
+            assertTrue(answer.body().getString("requestId", "").length() > 0, answer.raw());
+        }
+    }
+
+    @Test
+    @DisplayName("no rain code, room or user appears in the metrics of a running rain that was grabbed from")
+    void metricsNameNoRainRoomOrUser() throws Exception {
+        String anchor = "ops-secret-anchor";
+        String room = "room-ops-secret";
+        system.deposit(anchor, 5_000);
+        String code = createAndStart(anchor, room, 5_000, 10, null);
+        String viewer = "ops-secret-viewer";
+        assertEquals("WON", grab(code, viewer, room).body().getString("outcome"));
+        // Once the gauges have seen this rain running, whatever they would say of it is in the text.
+        Prometheus scrape = awaitScrape("the escrow gauge to count the rain", m ->
+            m.value("rain_escrow_balance_minor_units") == runningEscrows() && m.value("rain_outbox_relayed_total") >= 1);
+        for (String secret : new String[] {code, room, anchor, viewer}) {
+            assertFalse(scrape.text().contains(secret), secret + " is in the metrics:\n" + scrape.containing(secret));
+        }
+    }
+
+    @Test
+    @DisplayName("the management port serves Prometheus text and the health probes, and 404 problems elsewhere")
+    void managementPortServesMetricsAndHealth() {
+        ApiClient.Answer metrics = management.get("/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.contentType().startsWith("text/plain; version=0.0.4"), metrics.contentType());
+        assertTrue(metrics.raw().contains("# TYPE rain_escrow_balance_minor_units gauge"), metrics.raw());
+        assertEquals(200, management.get("/health/live", null).status());
+        assertEquals("UP", management.get("/health/ready", null).body().getString("status"));
+        ApiClient.Answer elsewhere = management.get("/v1/wallets/me", system.token("v", "viewer"));
+        assertEquals(404, elsewhere.status(), elsewhere.raw());
+        assertTrue(elsewhere.contentType().startsWith("application/problem+json"), elsewhere.contentType());
     }
 
     @Test
@@ -287,7 +342,8 @@ class OpsEndpointsIT {
         unserved.removeAll(routes);
         assertEquals(Set.of(), undocumented, "served but not in /openapi.yaml");
         assertEquals(Set.of(), unserved, "in /openapi.yaml but not served");
-        assertTrue(routes.contains("POST /v1/rains/{code}/grab") && routes.contains("GET /metrics"), routes.toString());
+        assertTrue(routes.contains("POST /v1/rains/{code}/grab") && routes.contains("GET /health/ready"), routes.toString());
+        assertFalse(routes.contains("GET /metrics"), "metrics are served on the management port only");
     }
 
     private String createAndStart(String anchor, String room, long total, int count, String requestId) {
@@ -305,6 +361,16 @@ class OpsEndpointsIT {
         ApiClient.Answer started = client.send(start);
         assertEquals(200, started.status(), started.raw());
         return code;
+    }
+
+    /** What the ledger holds in the escrows of running rains, over all of them. */
+    private long runningEscrows() {
+        try {
+            return system.queryLong("SELECT coalesce(sum(a.balance), 0) FROM rains r JOIN accounts a"
+                + " ON a.account_id = 'escrow:' || r.config_code WHERE r.status = 'RUNNING'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ApiClient.Answer grab(String code, String viewer, String room) {
@@ -332,7 +398,7 @@ class OpsEndpointsIT {
         long deadline = System.currentTimeMillis() + 60_000;
         Prometheus last = null;
         while (System.currentTimeMillis() < deadline) {
-            ApiClient.Answer answer = client.get("/metrics", null);
+            ApiClient.Answer answer = management.get("/metrics", null);
             assertEquals(200, answer.status());
             last = new Prometheus(answer.raw());
             if (until.test(last)) {
@@ -371,6 +437,15 @@ class OpsEndpointsIT {
                 }
             }
             return sum;
+        }
+
+        /** How much {@code value(name, labels)} grew since {@code before}. */
+        double since(Prometheus before, String name, String... labels) {
+            return value(name, labels) - before.value(name, labels);
+        }
+
+        String containing(String text) {
+            return text().lines().filter(line -> line.contains(text)).collect(java.util.stream.Collectors.joining("\n"));
         }
 
         String lines(String name) {

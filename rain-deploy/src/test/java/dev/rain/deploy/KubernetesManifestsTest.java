@@ -167,13 +167,17 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    @DisplayName("each service listens where its configuration says: RAIN_HTTP_PORT and RAIN_CONSUMER_HEALTH_PORT")
+    @DisplayName("each service listens where its configuration says: RAIN_HTTP_PORT, RAIN_MANAGEMENT_PORT and RAIN_CONSUMER_HEALTH_PORT")
     void portsMatchConfiguration() {
         Manifest api = manifests.get("Deployment", API);
         JsonNode apiContainer = Pods.container(api, "api");
         ApiConfig apiConfig = ApiConfig.fromEnv(deployedApiEnvironment());
         assertEquals(Optional.of(apiConfig.httpPort()), Pods.port(apiContainer, textNode("http")), "API container port");
-        assertEquals(String.valueOf(apiConfig.httpPort()), annotation(api, "prometheus.io/port"));
+        assertEquals(Optional.of(apiConfig.management().port()), Pods.port(apiContainer, textNode("management")),
+            "API management container port");
+        assertEquals(String.valueOf(apiConfig.management().port()), annotation(api, "prometheus.io/port"),
+            "Prometheus scrapes the API's management port: the public one has no /metrics");
+        assertEquals("/metrics", annotation(api, "prometheus.io/path"));
 
         Manifest consumer = manifests.get("Deployment", CONSUMER);
         JsonNode consumerContainer = Pods.container(consumer, "consumer");
@@ -181,6 +185,23 @@ class KubernetesManifestsTest {
         assertEquals(Optional.of(consumerConfig.healthPort()), Pods.port(consumerContainer, textNode("health")),
             "consumer health port");
         assertEquals(String.valueOf(consumerConfig.healthPort()), annotation(consumer, "prometheus.io/port"));
+    }
+
+    @Test
+    @DisplayName("no Service publishes the API's management port, so only what reaches pods directly can scrape it")
+    void managementPortIsInNoService() {
+        Manifest api = manifests.get("Deployment", API);
+        int httpPort = ApiConfig.fromEnv(deployedApiEnvironment()).httpPort();
+        for (Manifest service : manifests.ofKind("Service")) {
+            if (!Pods.selects(Pods.selector(service.spec().path("selector")), Pods.templateLabels(api))) {
+                continue;
+            }
+            for (JsonNode port : service.spec().path("ports")) {
+                JsonNode target = port.has("targetPort") ? port.path("targetPort") : port.path("port");
+                assertEquals(Optional.of(httpPort), Pods.port(Pods.container(api, "api"), target),
+                    service + " publishes " + target + ", not the public port alone");
+            }
+        }
     }
 
     @Test

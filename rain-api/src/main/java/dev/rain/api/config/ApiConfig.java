@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  *
  * @param jwt          how bearer tokens are verified (HS256 secret or RS256 public key); in demo mode a
  *                     generated HS256 secret when none is set
- * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens
+ * @param demoMode     local trying-out: a generated secret is allowed and printed with a way to mint tokens;
+ *                     refused on a non-loopback host unless RAIN_DEMO_ALLOW_NON_LOOPBACK=true
+ * @param management   where /metrics is served: a port of its own, never the public one
  * @param httpTimeouts when idle and slow connections are closed
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
@@ -37,7 +39,8 @@ public record ApiConfig(
     String instanceId,
     long outboxStaleMillis,
     long finisherIntervalMillis,
-    HttpTimeouts httpTimeouts) {
+    HttpTimeouts httpTimeouts,
+    ManagementEndpoint management) {
 
     private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|unix)://\\S+");
     private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*");
@@ -49,8 +52,8 @@ public record ApiConfig(
 
     public ApiConfig {
         redisClusterNodes = List.copyOf(redisClusterNodes);
-        if (jwt == null || httpTimeouts == null) {
-            throw new ConfigException("the token and HTTP timeout settings are required");
+        if (jwt == null || httpTimeouts == null || management == null) {
+            throw new ConfigException("the token, HTTP timeout and management settings are required");
         }
     }
 
@@ -76,9 +79,12 @@ public record ApiConfig(
         atMost("RAIN_DEFAULT_DURATION_SECONDS", limits.defaultDurationSeconds(), "RAIN_MAX_DURATION_SECONDS",
             limits.maxDurationSeconds());
         int cores = Runtime.getRuntime().availableProcessors();
+        String httpHost = env.string("RAIN_HTTP_HOST", "0.0.0.0");
+        int httpPort = env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535);
+        DemoBinding.check(env, demo, httpHost);
         return new ApiConfig(
-            env.string("RAIN_HTTP_HOST", "0.0.0.0"),
-            env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535),
+            httpHost,
+            httpPort,
             env.integer("RAIN_HTTP_INSTANCES", cores, 1, 64),
             env.matching("RAIN_REDIS_URL", "redis://127.0.0.1:6379", REDIS_URL, "a redis://, rediss:// or unix:// URL"),
             env.integer("RAIN_REDIS_POOL_SIZE", 16, 1, 1024),
@@ -101,7 +107,8 @@ public record ApiConfig(
                 "1 to 64 characters of A-Z a-z 0-9 . _ -"),
             env.number("RAIN_OUTBOX_STALE_MS", 3_000, 100, 600_000),
             env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000),
-            HttpTimeouts.fromEnv(env));
+            HttpTimeouts.fromEnv(env),
+            ManagementEndpoint.fromEnv(env, httpPort));
     }
 
     /** A default above its bound would make every create that leans on it fail; refuse it at start-up. */
@@ -115,6 +122,6 @@ public record ApiConfig(
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
             settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
-            outboxStaleMillis, finisherIntervalMillis, httpTimeouts);
+            outboxStaleMillis, finisherIntervalMillis, httpTimeouts, management);
     }
 }

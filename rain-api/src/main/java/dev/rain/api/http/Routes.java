@@ -35,7 +35,8 @@ public final class Routes {
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
                   PrometheusMeterRegistry metrics, Authenticator authenticator,
                   RoomEventsRoute roomEvents) {
-        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics);
+        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics,
+            config.demoMode());
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
@@ -55,6 +56,11 @@ public final class Routes {
         if (demo != null) {
             demo.mount(router);
         }
+    }
+
+    /** The management port's routes: health and /metrics. */
+    public void mountManagement(Router router) {
+        ops.mountManagement(router);
     }
 
     /** The grab route first: Vert.x tries routes in order, a regex each, and taps outnumber every other call. */

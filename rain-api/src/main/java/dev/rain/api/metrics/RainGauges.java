@@ -4,12 +4,11 @@ import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.ledger.Blocking;
 import dev.rain.api.ledger.GaugeSql;
 import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.RainStatus;
 import dev.rain.common.redis.RainKeys;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -18,6 +17,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gauges that need a look at Redis or Postgres: outbox backlog and the age of its oldest claim,
- * escrow balances of running rains, refused claims. Refreshed on a timer, never on a scrape, so a
+ * escrow held by running rains, unfinished rains by status, refused claims. Totals only: a label naming a
+ * rain (or its room, or a user) would hand anyone who reads the metrics every running rain's code.
+ * Refreshed on a timer, never on a scrape, so a
  * scrape costs nothing and a slow database cannot slow it down; the Postgres reads run on the JDBC
  * worker pool, the Redis reads are asynchronous.
  */
@@ -42,7 +44,8 @@ public final class RainGauges {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
     private final AtomicLong anomalies = new AtomicLong();
-    private final MultiGauge escrows;
+    private final AtomicLong escrow = new AtomicLong();
+    private final Map<RainStatus, AtomicLong> unfinishedByStatus = new EnumMap<>(RainStatus.class);
     private final long timer;
     private volatile boolean refreshing;
 
@@ -67,9 +70,17 @@ public final class RainGauges {
         Gauge.builder("rain.reconciliation.anomalies", anomalies, AtomicLong::get)
             .description("Claims the ledger refused (claim_anomalies), over all rains.")
             .register(registry);
-        this.escrows = MultiGauge.builder("rain.escrow.balance").baseUnit("minor_units")
-            .description("What is left in the escrow of each running rain.")
+        Gauge.builder("rain.escrow.balance", escrow, AtomicLong::get).baseUnit("minor_units")
+            .description("What is left in the escrows of all running rains together.")
             .register(registry);
+        for (RainStatus status : RainStatus.values()) {
+            // FINISHED is left out: it only grows, and counting it would read every rain ever made.
+            if (status != RainStatus.FINISHED) {
+                AtomicLong count = unfinishedByStatus.computeIfAbsent(status, s -> new AtomicLong());
+                Gauge.builder("rain.rains", count, AtomicLong::get).tag("status", status.name())
+                    .description("Rains not yet finished, by status.").register(registry);
+            }
+        }
         this.timer = vertx.setPeriodic(1, intervalMillis, id -> refresh());
     }
 
@@ -122,15 +133,18 @@ public final class RainGauges {
     }
 
     private Future<Void> refreshLedger() {
-        return blocking.transaction(c -> Map.entry(GaugeSql.runningEscrows(c), GaugeSql.anomalies(c)))
+        return blocking.transaction(c -> new LedgerTotals(GaugeSql.runningEscrows(c), GaugeSql.unfinishedByStatus(c),
+                GaugeSql.anomalies(c)))
             .onSuccess(read -> {
-                List<MultiGauge.Row<?>> rows = new ArrayList<>();
-                read.getKey().forEach((code, balance) -> rows.add(MultiGauge.Row.of(Tags.of("rain", code), balance)));
-                // Overwrite: a rain that stopped running leaves the gauge rather than freezing in it.
-                escrows.register(rows, true);
-                anomalies.set(read.getValue());
+                escrow.set(read.escrow());
+                // A status with no rain left reads 0 rather than freezing at its last count.
+                unfinishedByStatus.forEach((status, count) -> count.set(read.unfinished().getOrDefault(status, 0L)));
+                anomalies.set(read.anomalies());
             })
             .mapEmpty();
+    }
+
+    private record LedgerTotals(long escrow, Map<RainStatus, Long> unfinished, long anomalies) {
     }
 
     public void stop() {

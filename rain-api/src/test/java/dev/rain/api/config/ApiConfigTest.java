@@ -28,9 +28,45 @@ class ApiConfigTest {
     @Test
     @DisplayName("demo mode generates a secret when none is set")
     void demoModeGeneratesASecret() {
-        ApiConfig config = ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true"));
+        ApiConfig config = ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true", "RAIN_HTTP_HOST", "127.0.0.1"));
         assertTrue(config.jwt().secret().length() >= 32);
         assertTrue(config.jwt().generated());
+    }
+
+    @Test
+    @DisplayName("demo mode on a non-loopback host is refused, naming the host and the variable that allows it")
+    void demoModeRefusesNonLoopbackHosts() {
+        for (String host : new String[] {"0.0.0.0", "::", "10.1.2.3", "rain.example.com"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                () -> ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true", "RAIN_HTTP_HOST", host)), host);
+            assertTrue(e.getMessage().contains("'" + host + "'") && e.getMessage().contains("RAIN_DEMO_ALLOW_NON_LOOPBACK"),
+                e.getMessage());
+        }
+        ConfigException byDefault = assertThrows(ConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true")));
+        assertTrue(byDefault.getMessage().contains("'0.0.0.0'"), "the default host is every interface: " + byDefault.getMessage());
+    }
+
+    @Test
+    @DisplayName("demo mode runs on loopback hosts, and elsewhere only when RAIN_DEMO_ALLOW_NON_LOOPBACK=true")
+    void demoModeRunsOnLoopbackOrWhenAllowed() {
+        for (String host : new String[] {"127.0.0.1", "127.8.9.10", "::1", "localhost"}) {
+            assertTrue(ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true", "RAIN_HTTP_HOST", host)).demoMode(), host);
+        }
+        assertTrue(ApiConfig.fromEnv(Map.of("RAIN_DEMO_MODE", "true", "RAIN_HTTP_HOST", "0.0.0.0",
+            "RAIN_DEMO_ALLOW_NON_LOOPBACK", "true")).demoMode());
+        // Production mode binds anywhere: the rule is demo mode's alone.
+        assertEquals("0.0.0.0", ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET)).httpHost());
+    }
+
+    @Test
+    @DisplayName("metrics listen on a management port of their own: 9090 by default, never the public port")
+    void managementPortIsItsOwn() {
+        ApiConfig defaults = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET));
+        assertEquals(new ManagementEndpoint("0.0.0.0", 9090), defaults.management());
+        ConfigException same = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+            "RAIN_JWT_SECRET", SECRET, "RAIN_HTTP_PORT", "9000", "RAIN_MANAGEMENT_PORT", "9000")));
+        assertTrue(same.getMessage().contains("RAIN_MANAGEMENT_PORT"), same.getMessage());
     }
 
     @Test
