@@ -1,6 +1,6 @@
 package dev.rain.bench;
 
-import dev.rain.api.ledger.ReadSql;
+import dev.rain.common.ledger.ReadSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

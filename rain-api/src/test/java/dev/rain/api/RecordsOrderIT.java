@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.id.Ids;
-import dev.rain.settlement.ledger.BatchResult;
-import dev.rain.settlement.ledger.Claim;
-import dev.rain.settlement.ledger.SettlementLedger;
+import dev.rain.common.ledger.settle.BatchResult;
+import dev.rain.common.ledger.settle.Claim;
+import dev.rain.common.ledger.settle.SettlementLedger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Statement;

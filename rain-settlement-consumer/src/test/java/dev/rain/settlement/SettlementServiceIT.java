@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.loop.SettlementMetrics;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.KafkaFixture;
 import dev.rain.settlement.testing.LedgerFixture;

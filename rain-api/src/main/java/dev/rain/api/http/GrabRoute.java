@@ -1,6 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabOutcome;
 import dev.rain.api.rain.GrabService;

@@ -1,7 +1,7 @@
 package dev.rain.api.http;
 
 import dev.rain.api.config.RainLimits;
-import dev.rain.api.ledger.NewRain;
+import dev.rain.common.ledger.NewRain;
 import dev.rain.api.rain.RainService;
 import dev.rain.common.RainMode;
 import dev.rain.common.error.ErrorCode;

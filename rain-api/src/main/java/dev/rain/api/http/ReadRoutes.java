@@ -1,8 +1,8 @@
 package dev.rain.api.http;
 
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.ReadSql;
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.ReadSql;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.rain.RainDetail;
 import dev.rain.api.rain.RainService;
 import dev.rain.common.RainStatus;

@@ -1,7 +1,7 @@
 package dev.rain.api.http;
 
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.WalletSql;
+import dev.rain.common.ledger.WalletSql;
 import dev.rain.common.id.Ids;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

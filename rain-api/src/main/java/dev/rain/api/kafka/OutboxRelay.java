@@ -1,6 +1,6 @@
 package dev.rain.api.kafka;
 
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.redis.RainKeys;

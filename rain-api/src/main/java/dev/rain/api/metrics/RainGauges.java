@@ -2,8 +2,8 @@ package dev.rain.api.metrics;
 
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.GaugeSql;
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.GaugeSql;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.RainStatus;
 import dev.rain.common.redis.RainKeys;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -2,7 +2,7 @@ package dev.rain.api.rain;
 
 import dev.rain.api.kafka.Claim;
 import dev.rain.api.kafka.OutboxRelay;
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.ratelimit.Limit;
 import dev.rain.api.redis.LuaScript;
 import dev.rain.common.RainStatus;

@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.redis.LuaScript;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.common.error.ErrorCode;

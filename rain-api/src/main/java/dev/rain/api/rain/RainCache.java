@@ -1,8 +1,8 @@
 package dev.rain.api.rain;
 
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.RainRecord;
-import dev.rain.api.ledger.RainSql;
+import dev.rain.common.ledger.RainRecord;
+import dev.rain.common.ledger.RainSql;
 import dev.rain.common.RainStatus;
 import io.vertx.core.Future;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.rain.api.rain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.redis.ShardCounters;
 import dev.rain.common.event.RoomEvent;
 import java.time.Instant;

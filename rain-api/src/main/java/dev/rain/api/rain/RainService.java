@@ -1,9 +1,9 @@
 package dev.rain.api.rain;
 
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.NewRain;
-import dev.rain.api.ledger.RainRecord;
-import dev.rain.api.ledger.RainSql;
+import dev.rain.common.ledger.NewRain;
+import dev.rain.common.ledger.RainRecord;
+import dev.rain.common.ledger.RainSql;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.common.RainStatus;
 import dev.rain.common.error.ErrorCode;

@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.ledger.RainRecord;
+import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.event.RoomEvent;
 
 /** Room events built from a rain's row. */

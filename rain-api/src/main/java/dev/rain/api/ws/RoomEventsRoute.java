@@ -2,8 +2,8 @@ package dev.rain.api.ws;
 
 import dev.rain.api.http.Authenticator;
 import dev.rain.api.ledger.Blocking;
-import dev.rain.api.ledger.RainRecord;
-import dev.rain.api.ledger.RainSql;
+import dev.rain.common.ledger.RainRecord;
+import dev.rain.common.ledger.RainSql;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.event.RoomEvent;

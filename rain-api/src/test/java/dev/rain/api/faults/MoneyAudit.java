@@ -108,7 +108,7 @@ final class MoneyAudit {
         long others = mismatches - (redisMayLose ? forgotten : 0);
         long claimAnomalies = report.getLong("anomalyCount") - mismatches;
         check(claimAnomalies == anomalies, "reconciliation counts " + claimAnomalies + " refused claims, the ledger " + anomalies);
-        check(listedClaims == Math.min(anomalies, dev.rain.api.ledger.ReadSql.ANOMALY_LIST_LIMIT),
+        check(listedClaims == Math.min(anomalies, dev.rain.common.ledger.ReadSql.ANOMALY_LIST_LIMIT),
             "reconciliation lists " + listedClaims + " of the ledger's " + anomalies + " refused claims");
         check(redisMayLose || report.getBoolean("balanced"), "reconciliation says unbalanced: " + report.encode());
         check(others == 0, "reconciliation found journal or counter mismatches: " + reported.encode());

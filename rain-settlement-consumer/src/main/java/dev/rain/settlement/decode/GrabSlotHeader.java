@@ -1,7 +1,7 @@
 package dev.rain.settlement.decode;
 
 import dev.rain.common.event.SettlementEvent;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.kafka.common.header.Header;

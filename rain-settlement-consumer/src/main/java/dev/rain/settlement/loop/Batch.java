@@ -2,7 +2,7 @@ package dev.rain.settlement.loop;
 
 import dev.rain.settlement.decode.ClaimDecoder;
 import dev.rain.settlement.decode.PoisonRecordException;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

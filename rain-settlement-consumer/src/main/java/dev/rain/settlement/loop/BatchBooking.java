@@ -1,9 +1,9 @@
 package dev.rain.settlement.loop;
 
 import dev.rain.settlement.kafka.DeadLetters;
-import dev.rain.settlement.ledger.Anomaly;
-import dev.rain.settlement.ledger.BatchResult;
-import dev.rain.settlement.ledger.LedgerWriter;
+import dev.rain.common.ledger.settle.Anomaly;
+import dev.rain.common.ledger.settle.BatchResult;
+import dev.rain.common.ledger.settle.LedgerWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.rain.settlement.loop;
 
-import dev.rain.settlement.ledger.BatchResult;
-import dev.rain.settlement.ledger.LedgerWriter;
+import dev.rain.common.ledger.settle.BatchResult;
+import dev.rain.common.ledger.settle.LedgerWriter;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

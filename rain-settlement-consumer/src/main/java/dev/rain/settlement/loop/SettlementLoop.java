@@ -3,7 +3,7 @@ package dev.rain.settlement.loop;
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.kafka.DeadLetters;
 import dev.rain.settlement.kafka.KafkaClients;
-import dev.rain.settlement.ledger.LedgerWriter;
+import dev.rain.common.ledger.settle.LedgerWriter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

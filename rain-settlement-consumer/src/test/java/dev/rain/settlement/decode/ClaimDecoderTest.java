@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;

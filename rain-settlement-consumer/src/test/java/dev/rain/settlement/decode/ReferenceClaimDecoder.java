@@ -5,7 +5,7 @@ import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.event.SettlementType;
 import dev.rain.common.id.Ids;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.kafka.DeadLetters;
-import dev.rain.settlement.ledger.Claim;
-import dev.rain.settlement.ledger.LedgerWriter;
-import dev.rain.settlement.ledger.SettlementLedger;
+import dev.rain.common.ledger.settle.Claim;
+import dev.rain.common.ledger.settle.LedgerWriter;
+import dev.rain.common.ledger.settle.SettlementLedger;
 import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.FlakyLedger;
 import dev.rain.settlement.testing.KafkaFixture;

@@ -1,8 +1,8 @@
 package dev.rain.settlement.testing;
 
-import dev.rain.settlement.ledger.BatchResult;
-import dev.rain.settlement.ledger.Claim;
-import dev.rain.settlement.ledger.LedgerWriter;
+import dev.rain.common.ledger.settle.BatchResult;
+import dev.rain.common.ledger.settle.Claim;
+import dev.rain.common.ledger.settle.LedgerWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;

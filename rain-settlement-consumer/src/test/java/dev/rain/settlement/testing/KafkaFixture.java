@@ -4,7 +4,7 @@ import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.testing.RealServices;
 import dev.rain.settlement.config.ConsumerConfig;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.rain.common.id.Ids;
 import dev.rain.common.ledger.Database;
 import dev.rain.common.ledger.PgConfig;
 import dev.rain.common.testing.RealServices;
-import dev.rain.settlement.ledger.Claim;
+import dev.rain.common.ledger.settle.Claim;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 import java.sql.SQLException;
 import java.util.List;

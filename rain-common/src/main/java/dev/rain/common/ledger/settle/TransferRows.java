@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 import dev.rain.common.id.Ids;
 import java.sql.Connection;

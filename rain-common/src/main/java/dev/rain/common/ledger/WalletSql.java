@@ -1,4 +1,4 @@
-package dev.rain.api.ledger;
+package dev.rain.common.ledger;
 
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

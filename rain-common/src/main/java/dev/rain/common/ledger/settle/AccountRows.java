@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.rain.api.ledger;
+package dev.rain.common.ledger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 import java.util.ArrayList;
 import java.util.List;

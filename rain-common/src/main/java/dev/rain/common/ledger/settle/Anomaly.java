@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 /** A claim the ledger refused, with a sentence for the reconciliation report. */
 public record Anomaly(Claim claim, AnomalyReason reason, String detail) {

@@ -1,4 +1,4 @@
-package dev.rain.settlement.ledger;
+package dev.rain.common.ledger.settle;
 
 /** Why the ledger refused a claim; the names are the {@code claim_anomalies.reason} values. */
 public enum AnomalyReason {

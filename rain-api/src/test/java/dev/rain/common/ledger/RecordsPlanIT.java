@@ -1,4 +1,4 @@
-package dev.rain.api.ledger;
+package dev.rain.common.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
