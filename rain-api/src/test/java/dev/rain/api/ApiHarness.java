@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rain.api.config.ApiConfig;
 import dev.rain.api.redis.RedisClients;
 import dev.rain.common.ledger.Database;
+import dev.rain.common.ledger.LedgerAudit;
 import dev.rain.common.ledger.PgConfig;
 import dev.rain.common.testing.RealServices;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -39,14 +41,6 @@ public final class ApiHarness implements AutoCloseable {
     public static final String SECRET = "integration-test-secret-of-at-least-32-bytes";
 
     /** Accounts whose balance differs from their credits minus their debits in the journal: 0 in a sound ledger. */
-    public static final String ACCOUNTS_OFF_JOURNAL = """
-        SELECT count(*) FROM accounts a FULL JOIN (
-            SELECT account, sum(delta) AS journal FROM (
-                SELECT credit_account AS account, amount AS delta FROM transfers
-                UNION ALL SELECT debit_account, -amount FROM transfers WHERE debit_account IS NOT NULL) d
-            GROUP BY account) j ON j.account = a.account_id
-        WHERE coalesce(a.balance, 0) <> coalesce(j.journal, 0)""";
-
     private final RealServices services = RealServices.get();
     private final PgConfig postgres;
     private final String topic;
@@ -241,19 +235,13 @@ public final class ApiHarness implements AutoCloseable {
      * report that agrees.
      */
     public void assertBooksBalanced(String code, String anchorToken) throws SQLException {
-        long funded = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='FUND' AND config_code=?", code);
-        long credited = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='GRAB' AND config_code=?", code);
-        long refunded = queryLong("SELECT coalesce(sum(amount),0) FROM transfers WHERE kind='REFUND' AND config_code=?", code);
-        assertEquals(funded, credited + refunded, "funded == credited + refunded");
-        assertEquals(0L, queryLong("SELECT balance FROM accounts WHERE account_id = ?", "escrow:" + code), "escrow left");
-        assertEquals(0L, queryLong("SELECT count(*) FROM accounts WHERE balance < 0"), "negative balances");
-        assertEquals(queryLong("SELECT coalesce(sum(amount),0) FROM deposits"),
-            queryLong("SELECT coalesce(sum(balance),0) FROM accounts"), "balances sum to the deposits");
-        assertEquals(0L, queryLong(ACCOUNTS_OFF_JOURNAL), "accounts whose balance is not their journal's sum");
-        assertEquals(0L, queryLong("""
-            SELECT count(*) FROM (SELECT user_id FROM transfers t JOIN rains r USING (config_code)
-            WHERE t.kind = 'GRAB' AND t.config_code = ? GROUP BY user_id, r.max_grabs_per_user
-            HAVING count(*) > r.max_grabs_per_user) over_cap""", code), "viewers over the cap");
+        LedgerAudit.RainBooks rain = ledger.inTransaction(c -> LedgerAudit.rain(c, code));
+        assertEquals(List.of(), rain.problems(), "the rain's books");
+        assertEquals(0L, rain.escrowBalance(), "escrow left");
+        assertEquals(List.of(), ledger.inTransaction(LedgerAudit::books).problems(), "the whole ledger's books");
+        long funded = rain.funded();
+        long credited = rain.credited();
+        long refunded = rain.refunded();
         ApiClient.Answer report = client.get("/v1/rains/" + code + "/reconciliation", anchorToken);
         assertEquals(200, report.status(), report.raw());
         assertEquals(funded, report.body().getLong("funded"), "reconciliation funded");

@@ -2,6 +2,7 @@ package dev.rain.api.http;
 
 import dev.rain.api.ledger.Blocking;
 import dev.rain.common.ledger.ReadSql;
+import dev.rain.common.ledger.Reconciliation;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.rain.RainDetail;
 import dev.rain.api.rain.RainService;
@@ -98,63 +99,8 @@ final class ReadRoutes {
         rains.owned(code, caller.userId(), caller.isAdmin())
             .compose(rain -> rains.detail(rain)
                 .compose(detail -> blocking.transaction(c -> ReadSql.figures(c, code))
-                    .map(figures -> reconcile(rain, detail, figures))))
-            .onSuccess(report -> ctx.response().putHeader("Content-Type", "application/json").end(report.toBuffer()))
+                    .map(figures -> Reconciliation.of(rain, detail.grabbedAmount(), figures))))
+            .onSuccess(report -> Responses.json(ctx, 200, report))
             .onFailure(ctx::fail);
-    }
-
-    /**
-     * Balanced means the journal adds up ({@code funded == credited + refunded + escrow}), the rain's
-     * counters agree with the journal, no claim was refused, the ledger credited no more than the rain's shards
-     * handed out, and a finished rain left nothing behind.
-     */
-    static JsonObject reconcile(RainRecord rain, RainDetail detail, ReadSql.LedgerFigures figures) {
-        JsonArray anomalies = new JsonArray();
-        for (ReadSql.Anomaly a : figures.anomalies()) {
-            anomalies.add(new JsonObject().put("kind", a.reason()).put("packetId", a.packetId())
-                .put("userId", a.userId()).put("amount", a.amount()).put("grabbedAt", a.occurredAt().toString())
-                .put("detail", a.detail()));
-        }
-        // From the ledger's totals, not from the listed anomalies: the list is bounded, the money is not.
-        long inFlight = Math.max(0, detail.grabbedAmount() - figures.credited() - figures.refusedAmount());
-        boolean finished = rain.status() == RainStatus.FINISHED;
-        if (figures.funded() != figures.credited() + figures.refunded() + figures.escrowBalance()) {
-            anomalies.add(new JsonObject().put("kind", "JOURNAL_MISMATCH").put("detail", "funded " + figures.funded()
-                + " != credited " + figures.credited() + " + refunded " + figures.refunded() + " + escrow "
-                + figures.escrowBalance()));
-        }
-        if (figures.funded() != rain.totalAmount()) {
-            anomalies.add(new JsonObject().put("kind", "FUNDING_MISMATCH").put("detail",
-                "funded " + figures.funded() + " != totalAmount " + rain.totalAmount()));
-        }
-        if (figures.credited() != rain.settledAmount() || figures.creditedCount() != rain.settledCount()) {
-            anomalies.add(new JsonObject().put("kind", "COUNTER_MISMATCH").put("detail", "journal credited "
-                + figures.credited() + " in " + figures.creditedCount() + " grabs, counters say "
-                + rain.settledAmount() + " in " + rain.settledCount()));
-        }
-        // Once the finisher froze what the shards handed out, the ledger can have credited no more than that. More
-        // means claims that no grab of this rain produced (a message from elsewhere), or Redis losing the writes that
-        // counted them. The money still adds up then, so no other check here sees it.
-        if (rain.claimedCount() != null && rain.claimedAmount() != null
-            && (figures.creditedCount() > rain.claimedCount() || figures.credited() > rain.claimedAmount())) {
-            anomalies.add(new JsonObject().put("kind", "CREDITED_BEYOND_CLAIMS").put("detail", "the ledger credited "
-                + figures.credited() + " in " + figures.creditedCount() + " grabs, the rain's shards handed out "
-                + rain.claimedAmount() + " in " + rain.claimedCount()));
-        }
-        if (finished && figures.escrowBalance() != 0) {
-            anomalies.add(new JsonObject().put("kind", "ESCROW_NOT_EMPTY").put("detail",
-                "the finished rain's escrow still holds " + figures.escrowBalance()));
-        }
-        return new JsonObject()
-            .put("configCode", rain.configCode())
-            .put("status", rain.status().name())
-            .put("funded", figures.funded())
-            .put("credited", figures.credited())
-            .put("refunded", figures.refunded())
-            .put("inFlight", inFlight)
-            .put("escrowBalance", figures.escrowBalance())
-            .put("anomalyCount", figures.anomalyCount() + anomalies.size() - figures.anomalies().size())
-            .put("anomalies", anomalies)
-            .put("balanced", anomalies.isEmpty() && (!finished || inFlight == 0));
     }
 }

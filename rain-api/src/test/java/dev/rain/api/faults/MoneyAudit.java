@@ -1,5 +1,6 @@
 package dev.rain.api.faults;
 
+import dev.rain.common.ledger.LedgerAudit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -40,25 +41,17 @@ final class MoneyAudit {
                          boolean redisMayLose) throws SQLException {
         MoneyAudit audit = new MoneyAudit();
         Map<String, Burst.Won> credited = audit.credits(c, code);
-        long funded = sum(c, "SELECT coalesce(sum(amount), 0) FROM transfers WHERE kind = 'FUND' AND config_code = ?", code);
-        long creditedAmount = sum(c, "SELECT coalesce(sum(amount), 0) FROM transfers WHERE kind = 'GRAB' AND config_code = ?", code);
-        long refunded = sum(c, "SELECT coalesce(sum(amount), 0) FROM transfers WHERE kind = 'REFUND' AND config_code = ?", code);
+        LedgerAudit.RainBooks books = LedgerAudit.rain(c, code);
+        long funded = books.funded();
+        long creditedAmount = books.credited();
+        long refunded = books.refunded();
         Set<String> anomalies = audit.anomalies(c, code);
         int anomalyRows = (int) sum(c, "SELECT count(*) FROM claim_anomalies WHERE config_code = ?", code);
 
-        audit.check("FINISHED".equals(text(c, "SELECT status FROM rains WHERE config_code = ?", code)), "the rain is not finished");
-        audit.check(funded == creditedAmount + refunded,
-            "funded " + funded + " != credited " + creditedAmount + " + refunded " + refunded);
-        audit.check(sum(c, "SELECT balance FROM accounts WHERE account_id = ?", "escrow:" + code) == 0, "the escrow is not empty");
-        audit.check(sum(c, "SELECT count(*) FROM accounts WHERE balance < 0") == 0, "a balance is negative");
-        audit.check(sum(c, "SELECT coalesce(sum(balance), 0) FROM accounts") == sum(c, "SELECT coalesce(sum(amount), 0) FROM deposits"),
-            "the balances do not add up to the deposits: money was created or destroyed");
-        audit.check(sum(c, dev.rain.api.ApiHarness.ACCOUNTS_OFF_JOURNAL) == 0, "an account's balance is not the sum of its journal");
-        audit.check(sum(c, "SELECT count(*) - count(DISTINCT biz_id) FROM transfers") == 0, "a bizId was applied twice");
-        audit.check(sum(c, """
-            SELECT count(*) FROM (SELECT t.user_id FROM transfers t JOIN rains r USING (config_code)
-            WHERE t.kind = 'GRAB' AND t.config_code = ? GROUP BY t.user_id, r.max_grabs_per_user
-            HAVING count(*) > r.max_grabs_per_user) over""", code) == 0, "a viewer holds more than maxGrabsPerUser packets");
+        audit.check("FINISHED".equals(books.status()), "the rain is not finished");
+        audit.failures.addAll(books.problems());
+        audit.check(books.escrowBalance() == 0, "the escrow is not empty");
+        audit.failures.addAll(LedgerAudit.books(c).problems());
         audit.check(burst.doubleWins().isEmpty() || redisMayLose, "one packet was answered WON twice: " + burst.doubleWins());
         audit.everyWinCredited(burst, credited, anomalies, redisMayLose);
         audit.reconciliationAgrees(reconciliation, funded, creditedAmount, refunded, anomalyRows, redisMayLose);

@@ -3,6 +3,8 @@ package dev.rain.settlement.testing;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.id.Ids;
 import dev.rain.common.ledger.Database;
+import dev.rain.common.ledger.LedgerAudit;
+import dev.rain.common.ledger.WalletSql;
 import dev.rain.common.ledger.PgConfig;
 import dev.rain.common.testing.RealServices;
 import dev.rain.common.ledger.settle.Claim;
@@ -71,18 +73,9 @@ public final class LedgerFixture implements AutoCloseable {
         return rain;
     }
 
+    /** A deposit as the API books it: the ledger's own money move, journal row and all. */
     public void deposit(String userId, long amount) throws SQLException {
-        database.inTransaction(c -> {
-            update(c, """
-                INSERT INTO accounts (account_id, balance) VALUES (?, ?)
-                ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance""",
-                Ids.walletAccount(userId), amount);
-            update(c, """
-                INSERT INTO transfers (biz_id, kind, credit_account, amount, user_id, occurred_at)
-                VALUES (?, 'DEPOSIT', ?, ?, ?, now())""", Ids.depositBizId(UUID.randomUUID().toString()),
-                Ids.walletAccount(userId), amount, userId);
-            return null;
-        });
+        database.inTransaction(c -> WalletSql.deposit(c, userId, amount, "fixture-" + UUID.randomUUID()));
     }
 
     /** What the API's finisher does: under the rain's lock, the escrow's rest goes back to the anchor. */
@@ -137,13 +130,9 @@ public final class LedgerFixture implements AutoCloseable {
         return balance(Ids.escrowAccount(rain.configCode()));
     }
 
-    /** Money is only ever moved: this must always equal {@link #sumOfDeposits()}. */
-    public long sumOfBalances() throws SQLException {
-        return queryLong("SELECT coalesce(sum(balance), 0) FROM accounts");
-    }
-
-    public long sumOfDeposits() throws SQLException {
-        return queryLong("SELECT coalesce(sum(amount), 0) FROM transfers WHERE kind = 'DEPOSIT'");
+    /** The whole ledger's money invariants, as every audit of the project reads them. */
+    public LedgerAudit.Books books() throws SQLException {
+        return database.inTransaction(LedgerAudit::books);
     }
 
     public long grabTransfers(Rain rain) throws SQLException {
