@@ -1,6 +1,8 @@
 package dev.rain.api.ratelimit;
 
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 
 /**
  * Requests an address has already been charged for in Redis and may send through this instance
@@ -29,7 +31,13 @@ final class AddressLeases {
     /** Smaller leases are not renewed ahead: at their pace a renewal would mostly lapse unused. */
     static final int MIN_PREFETCH = 8;
     private static final long LEASE_NANOS = 50_000_000L;
-    private static final int MAX_ENTRIES = 100_000;
+    /** Addresses remembered at once; beyond, the least valuable are forgotten (a forgotten one asks Redis again). */
+    static final long MAX_ENTRIES = 100_000;
+    /**
+     * Longer than any lease and than the unknown-code block this instance remembers for an address (a minute at the
+     * least strict budget): an idle address's entry is dropped only when nothing in it still matters.
+     */
+    private static final Duration IDLE = Duration.ofMinutes(2);
 
     private static final class Lease {
         int remaining;
@@ -41,7 +49,17 @@ final class AddressLeases {
         boolean renewing;
     }
 
-    private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    private final Cache<String, Lease> leases;
+
+    AddressLeases() {
+        this(MAX_ENTRIES);
+    }
+
+    AddressLeases(long maxEntries) {
+        // Caffeine's size bound evicts by frequency and recency, so a flood of one-off addresses does not push out a
+        // hot one (a carrier NAT's), where a plain map wiped at a size would forget every lease at once.
+        this.leases = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(IDLE).build();
+    }
 
     static String key(String address, boolean namesARain) {
         return namesARain ? address + " rain" : address;
@@ -49,7 +67,7 @@ final class AddressLeases {
 
     /** Takes one request from the lease; false when it is spent, lapsed or blocked: ask Redis. */
     boolean tryTake(String key, long nowNanos) {
-        Lease lease = leases.get(key);
+        Lease lease = leases.getIfPresent(key);
         if (lease == null) {
             return false;
         }
@@ -69,7 +87,7 @@ final class AddressLeases {
      * {@link #renewed} or {@link #renewalFailed}.
      */
     int renewal(String key, long nowNanos) {
-        Lease lease = leases.get(key);
+        Lease lease = leases.getIfPresent(key);
         if (lease == null) {
             return 0;
         }
@@ -110,7 +128,7 @@ final class AddressLeases {
      * half if it lapsed, the same otherwise.
      */
     int askFor(String key, long nowNanos) {
-        Lease lease = leases.get(key);
+        Lease lease = leases.getIfPresent(key);
         if (lease == null) {
             return 1;
         }
@@ -164,10 +182,12 @@ final class AddressLeases {
     }
 
     private Lease lease(String key) {
-        if (leases.size() >= MAX_ENTRIES) {
-            // Forgetting leases only costs the addresses their leftovers and a Redis call each.
-            leases.clear();
-        }
-        return leases.computeIfAbsent(key, k -> new Lease());
+        return leases.get(key, k -> new Lease());
+    }
+
+    /** Addresses remembered now, once pending evictions are done. */
+    long size() {
+        leases.cleanUp();
+        return leases.estimatedSize();
     }
 }

@@ -145,6 +145,18 @@ class AddressLeasesTest {
         assertEquals(0, leases.renewal("a rain", 3 * MS));
     }
 
+    @Test
+    @DisplayName("a flood of one-off addresses keeps the lease map at its bound and does not push out a hot address")
+    void floodOfAddressesStaysBoundedAndKeepsTheHotOne() {
+        AddressLeases bounded = new AddressLeases(100);
+        bounded.granted("hot", 1_000_000, 0);
+        for (int i = 0; i < 20_000; i++) {
+            bounded.granted("10.1." + (i >> 8) + "." + (i & 0xFF), 2, 0);
+            assertTrue(bounded.tryTake("hot", MS), "the hot address's lease after " + i + " other addresses");
+        }
+        assertTrue(bounded.size() <= 100, bounded.size() + " addresses remembered");
+    }
+
     /** Drives a lease up to {@code size} as a hot address does (spent at once, asked again); the last grant stays. */
     private int hot(String key, int size, long now) {
         int ask = leases.askFor(key, now);
