@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class RequestLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLimiter.class);
-    private static final String CLIENT_IP = "rain.clientIp";
     private static final long WARN_EVERY_MILLIS = 10_000;
 
     private final GcraScript script;
@@ -35,6 +34,7 @@ public final class RequestLimiter {
     private final MeterRegistry metrics;
     private final AtomicLong lastWarning = new AtomicLong();
     private final AddressLeases leases = new AddressLeases();
+    private final ConnectionCaps connections;
 
     public RequestLimiter(io.vertx.redis.client.Redis redis, RateLimitConfig config, MeterRegistry metrics) {
         this.script = new GcraScript(redis);
@@ -43,6 +43,7 @@ public final class RequestLimiter {
         this.perViewer = Limit.perSecond(config.grabPerViewerPerSecond(), config.grabPerViewerBurst());
         this.unknownCodes = Limit.perMinute(config.unknownCodePerIpPerMinute(), config.unknownCodePerIpPerMinute());
         this.metrics = metrics;
+        this.connections = new ConnectionCaps(config, metrics);
         // Registered up front so that dashboards see zeros rather than no series before the first refusal.
         for (String limit : List.of("ip", "unknown_code", "grab")) {
             Counter.builder("rain.rate.limited").tag("limit", limit).register(metrics);
@@ -128,6 +129,11 @@ public final class RequestLimiter {
         });
     }
 
+    /** The caps on open connections and WebSockets of this instance. */
+    public ConnectionCaps connections() {
+        return connections;
+    }
+
     /** A viewer's tap rate on one rain, charged by the grab script. */
     public Limit tapRate() {
         return perViewer;
@@ -154,14 +160,7 @@ public final class RequestLimiter {
     }
 
     private String clientIp(RoutingContext ctx) {
-        String ip = ctx.get(CLIENT_IP);
-        if (ip == null) {
-            var peer = ctx.request().remoteAddress();
-            ip = ClientIp.resolve(peer == null ? null : peer.hostAddress(),
-                ctx.request().headers().getAll("X-Forwarded-For"), config.trustedProxies());
-            ctx.put(CLIENT_IP, ip);
-        }
-        return ip;
+        return ClientIp.of(ctx, config.trustedProxies());
     }
 
     /** Every /v1/rains/{code}... route names a rain; POST /v1/rains does not. */
