@@ -93,7 +93,8 @@ public final class RainApi {
         this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
         this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
-            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
+            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, limiter.connections(),
+                WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
     /**

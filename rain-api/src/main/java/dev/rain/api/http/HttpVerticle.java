@@ -56,7 +56,10 @@ public final class HttpVerticle extends VerticleBase {
             // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
             .setHttp2ClearTextEnabled(false));
         return server
-            .connectionHandler(deadline::watch)
+            .connectionHandler(connection -> {
+                deadline.watch(connection);
+                limiter.connections().admit(connection);
+            })
             .requestHandler(request -> {
                 deadline.track(request);
                 router.handle(request);

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class RequestLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLimiter.class);
-    private static final String CLIENT_IP = "rain.clientIp";
     private static final long WARN_EVERY_MILLIS = 10_000;
 
     private final GcraScript script;
@@ -35,6 +34,7 @@ public final class RequestLimiter {
     private final MeterRegistry metrics;
     private final AtomicLong lastWarning = new AtomicLong();
     private final AddressLeases leases = new AddressLeases();
+    private final ConnectionCaps connections;
 
     public RequestLimiter(io.vertx.redis.client.Redis redis, RateLimitConfig config, MeterRegistry metrics) {
         this.script = new GcraScript(redis);
@@ -43,6 +43,7 @@ public final class RequestLimiter {
         this.perViewer = Limit.perSecond(config.grabPerViewerPerSecond(), config.grabPerViewerBurst());
         this.unknownCodes = Limit.perMinute(config.unknownCodePerIpPerMinute(), config.unknownCodePerIpPerMinute());
         this.metrics = metrics;
+        this.connections = new ConnectionCaps(config, metrics);
         // Registered up front so that dashboards see zeros rather than no series before the first refusal.
         for (String limit : List.of("ip", "unknown_code", "grab")) {
             Counter.builder("rain.rate.limited").tag("limit", limit).register(metrics);
@@ -62,32 +63,27 @@ public final class RequestLimiter {
     public void perIp(RoutingContext ctx) {
         String ip = clientIp(ctx);
         boolean namesARain = namesARain(ctx.normalizedPath());
-        String lease = AddressLeases.key(ip, namesARain);
-        long now = System.nanoTime();
-        if (leases.tryTake(lease, now)) {
-            int renewal = leases.renewal(lease, now);
-            if (renewal > 0) {
-                renewInBackground(ip, namesARain, lease, renewal);
-            }
-            ctx.next();
-            return;
-        }
-        script.check(addressBuckets(ip, namesARain, leases.askFor(lease, now))).onComplete(done -> {
-            if (done.failed()) {
-                failedOpen("ip", done.cause());
-                ctx.next();
-            } else if (done.result().allowed()) {
-                leases.granted(lease, done.result().granted(), System.nanoTime());
+        leases.admit(AddressLeases.key(ip, namesARain), take -> addressCall(ip, namesARain, take)).onComplete(done -> {
+            if (done.failed() || done.result().allowed()) {
+                // Failed: Redis could not answer; counted and logged once per call, by addressCall.
                 ctx.next();
             } else {
                 String limit = done.result().refused() == 0 ? "ip" : "unknown_code";
-                if (limit.equals("unknown_code")) {
-                    blockRainPaths(ip, done.result());
-                }
                 refuse(ctx, limit, done.result(), limit.equals("ip")
                     ? "too many requests from your address" : "too many unknown rain codes from your address");
             }
         });
+    }
+
+    /** One call for an address's lease, shared by the requests waiting for it. */
+    private Future<GcraScript.Verdict> addressCall(String ip, boolean namesARain, int take) {
+        return script.check(addressBuckets(ip, namesARain, take))
+            .onFailure(failure -> failedOpen("ip", failure))
+            .onSuccess(verdict -> {
+                if (verdict.refused() > 0) {
+                    blockRainPaths(ip, verdict);
+                }
+            });
     }
 
     /** The address's request bucket, taking {@code take}, and for a request naming a rain its unknown-code budget. */
@@ -104,22 +100,6 @@ public final class RequestLimiter {
     /** An address's bucket key: tagged by the address, so on Redis Cluster an address's buckets share a slot. */
     private static String addressKey(String ip, String bucket) {
         return "ratelimit:{ip:" + ip + "}:" + bucket;
-    }
-
-    /** Renews a hot address's lease while it still serves; no request waits for this answer. */
-    private void renewInBackground(String ip, boolean namesARain, String lease, int take) {
-        script.check(addressBuckets(ip, namesARain, take)).onComplete(done -> {
-            if (done.succeeded() && done.result().allowed()) {
-                leases.renewed(lease, done.result().granted(), System.nanoTime());
-                return;
-            }
-            leases.renewalFailed(lease);
-            if (done.failed()) {
-                failedOpen("ip", done.cause());
-            } else if (done.result().refused() != 0) {
-                blockRainPaths(ip, done.result());
-            }
-        });
     }
 
     /** This instance stops leasing the address's requests that name a rain while its unknown-code budget refills. */
@@ -149,6 +129,11 @@ public final class RequestLimiter {
         });
     }
 
+    /** The caps on open connections and WebSockets of this instance. */
+    public ConnectionCaps connections() {
+        return connections;
+    }
+
     /** A viewer's tap rate on one rain, charged by the grab script. */
     public Limit tapRate() {
         return perViewer;
@@ -175,14 +160,7 @@ public final class RequestLimiter {
     }
 
     private String clientIp(RoutingContext ctx) {
-        String ip = ctx.get(CLIENT_IP);
-        if (ip == null) {
-            var peer = ctx.request().remoteAddress();
-            ip = ClientIp.resolve(peer == null ? null : peer.hostAddress(),
-                ctx.request().headers().getAll("X-Forwarded-For"), config.trustedProxies());
-            ctx.put(CLIENT_IP, ip);
-        }
-        return ip;
+        return ClientIp.of(ctx, config.trustedProxies());
     }
 
     /** Every /v1/rains/{code}... route names a rain; POST /v1/rains does not. */

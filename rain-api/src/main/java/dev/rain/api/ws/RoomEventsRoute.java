@@ -2,12 +2,14 @@ package dev.rain.api.ws;
 
 import dev.rain.api.http.Authenticator;
 import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ratelimit.ConnectionCaps;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.event.RoomEvent;
 import dev.rain.common.id.Ids;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -15,13 +17,15 @@ import java.time.Instant;
 /**
  * {@code GET /v1/rooms/{roomId}/events}: the room's live channel. The token comes in the Authorization
  * header or, for browsers that cannot set headers on a WebSocket, as {@code ?access_token=}. A viewer
- * joining while a rain runs gets its RAIN_START at once, with the time really left.
+ * joining while a rain runs gets its RAIN_START at once, with the time really left. An address or a user
+ * holding its cap of open WebSockets on this instance is refused before the upgrade.
  */
 public final class RoomEventsRoute {
 
     private final RoomHub hub;
     private final Authenticator authenticator;
     private final Blocking blocking;
+    private final ConnectionCaps caps;
     private final int writeQueueBytes;
     private final long stallMillis;
 
@@ -29,11 +33,12 @@ public final class RoomEventsRoute {
      * @param writeQueueBytes what may wait unsent for one viewer before it counts as behind
      * @param stallMillis     how long a viewer may stay behind before it is closed
      */
-    public RoomEventsRoute(RoomHub hub, Authenticator authenticator, Blocking blocking, int writeQueueBytes,
-                           long stallMillis) {
+    public RoomEventsRoute(RoomHub hub, Authenticator authenticator, Blocking blocking, ConnectionCaps caps,
+                           int writeQueueBytes, long stallMillis) {
         this.hub = hub;
         this.authenticator = authenticator;
         this.blocking = blocking;
+        this.caps = caps;
         this.writeQueueBytes = writeQueueBytes;
         this.stallMillis = stallMillis;
     }
@@ -54,17 +59,26 @@ public final class RoomEventsRoute {
             return;
         }
         authenticator.authenticate(token(ctx))
-            .compose(caller -> ctx.request().toWebSocket())
-            .onSuccess(socket -> {
+            .map(caller -> caps.reserveWebSocket(ctx, caller.userId()))
+            .compose(slot -> join(ctx, roomId, slot))
+            .onSuccess(this::catchUp)
+            .onFailure(ctx::fail);
+    }
+
+    /** Upgrades and joins the room; the socket's slot is given back when it closes, or at once if the upgrade fails. */
+    private Future<RoomSocket> join(RoutingContext ctx, String roomId, Runnable slot) {
+        return ctx.request().toWebSocket()
+            .onFailure(failed -> slot.run())
+            .map(socket -> {
                 RoomSocket viewer = new RoomSocket(socket, roomId, writeQueueBytes, stallMillis);
                 hub.join(viewer);
                 socket.closeHandler(closed -> {
                     viewer.markClosed();
                     hub.leave(viewer);
+                    slot.run();
                 });
-                catchUp(viewer);
-            })
-            .onFailure(ctx::fail);
+                return viewer;
+            });
     }
 
     private static String token(RoutingContext ctx) {

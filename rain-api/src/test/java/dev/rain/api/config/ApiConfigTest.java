@@ -80,6 +80,21 @@ class ApiConfigTest {
     }
 
     @Test
+    @DisplayName("connection caps default to what a carrier NAT needs, and a cap of zero is refused at start, naming its variable")
+    void connectionCaps() {
+        RateLimitConfig caps = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET)).rateLimits();
+        assertEquals(1_000, caps.connectionsPerAddress());
+        assertEquals(500, caps.webSocketsPerAddress());
+        assertEquals(10, caps.webSocketsPerUser());
+        for (String name : new String[] {"RAIN_MAX_CONNECTIONS_PER_ADDRESS", "RAIN_MAX_WEBSOCKETS_PER_ADDRESS",
+            "RAIN_MAX_WEBSOCKETS_PER_USER"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                () -> ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET, name, "0")));
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("the contract's limits are the defaults")
     void defaultsAreTheContracts() {
         RainLimits limits = ApiConfig.fromEnv(Map.of("RAIN_JWT_SECRET", SECRET)).limits();

@@ -49,27 +49,39 @@ final class PeerClient {
 
     Answer send(String method, String path, String token, String body, Map<String, String> extraHeaders)
         throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(source, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
-            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Connection: close\r\n");
-            if (token != null) {
-                request.append("Authorization: Bearer ").append(token).append("\r\n");
-            }
-            extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            if (body != null) {
-                request.append("Content-Type: application/json\r\n");
-            }
-            request.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            return parse(socket.getInputStream());
+        try (Socket socket = connect()) {
+            return exchange(socket, method, path, token, body, extraHeaders);
         }
+    }
+
+    /** A connection from the source address, open and idle: a test can send on many at the same moment. */
+    Socket connect() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(source, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    /** One request on a connection from {@link #connect}, answered and then closed by the server. */
+    static Answer exchange(Socket socket, String method, String path, String token, String body,
+                           Map<String, String> extraHeaders) throws IOException {
+        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Connection: close\r\n");
+        if (token != null) {
+            request.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (body != null) {
+            request.append("Content-Type: application/json\r\n");
+        }
+        request.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+        return parse(socket.getInputStream());
     }
 
     private static Answer parse(InputStream in) throws IOException {

@@ -137,6 +137,65 @@ class RateLimitIT {
     }
 
     @Test
+    @DisplayName("a fresh address sending 3 requests then 30 at once, far below its burst, gets no 429 and is charged about 33")
+    void honestBurstIsChargedWhatItSends() throws Exception {
+        int burstPort = system.startInstance("it-ratelimit-burst", Map.of(
+            "RAIN_LIMIT_IP_PER_SECOND", "1",
+            "RAIN_LIMIT_IP_BURST", "100")).config().httpPort();
+        String address = PeerClient.randomLoopback();
+        PeerClient client = new PeerClient(address, burstPort);
+        String token = system.token("rl-nat", "viewer");
+        long started = System.nanoTime();
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(client.send("GET", "/v1/wallets/me", token, null, Map.of()).status());
+        }
+        // Connected first, then all sent at once: the 30 requests reach the instance together, as a NAT's viewers'
+        // taps do, and miss the lease together.
+        List<java.net.Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sockets.add(client.connect());
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> viewers = new ArrayList<>();
+        for (java.net.Socket socket : sockets) {
+            Thread viewer = new Thread(() -> {
+                try (socket) {
+                    go.await();
+                    statuses.add(PeerClient.exchange(socket, "GET", "/v1/wallets/me", token, null, Map.of()).status());
+                } catch (Exception e) {
+                    statuses.add(-1);
+                }
+            });
+            viewer.start();
+            viewers.add(viewer);
+        }
+        go.countDown();
+        for (Thread viewer : viewers) {
+            viewer.join();
+        }
+        long refilled = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+        assertEquals(33, statuses.stream().filter(status -> status == 200).count(), "statuses " + statuses);
+        // What the bucket holds against the address: every request's token, plus leftovers of a lease sized by the
+        // address's rate. A one-off burst gets no such lease (the rate must have held for two lease windows), so the
+        // leftovers stay under half the burst even if it straddles windows: 33 + 16, less what refilled at 1/s.
+        long charged = chargedTokens("ratelimit:{ip:" + address + "}:requests", 1_000_000);
+        assertTrue(charged + refilled >= 33 && charged <= 33 + 16,
+            "the bucket holds " + charged + " tokens for 33 requests (" + refilled + " s of refill)");
+    }
+
+    /** Tokens a GCRA bucket holds against its client now: how far its arrival time is ahead of Redis's clock. */
+    private long chargedTokens(String key, long intervalMicros) throws Exception {
+        var redis = system.redis();
+        var tat = redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.GET).arg(key))
+            .await(10, java.util.concurrent.TimeUnit.SECONDS);
+        var time = redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.TIME))
+            .await(10, java.util.concurrent.TimeUnit.SECONDS);
+        long now = time.get(0).toLong() * 1_000_000 + time.get(1).toLong();
+        return tat == null ? 0 : Math.max(0, (tat.toLong() - now + intervalMicros - 1) / intervalMicros);
+    }
+
+    @Test
     @DisplayName("the room WebSocket route spends the address's budget too: sockets cannot be opened without limit")
     void roomEventsAreLimitedPerAddress() throws Exception {
         PeerClient flood = peer();
