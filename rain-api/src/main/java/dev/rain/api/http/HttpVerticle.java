@@ -49,14 +49,19 @@ public final class HttpVerticle extends VerticleBase {
         RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
         // Ahead of every route (order -1): once any answer is sent, the next request's deadline starts.
         router.route().order(-1).handler(deadline::rearmAfterAnswer);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
             // Idle or stalled clients must not hold sockets forever.
             .setIdleTimeout(timeouts.idleSeconds())
             // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
             // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
-            .setHttp2ClearTextEnabled(false));
+            .setHttp2ClearTextEnabled(false);
+        server = vertx.createHttpServer(options);
         return server
-            .connectionHandler(deadline::watch)
+            .connectionHandler(connection -> {
+                StrictRequestDecoder.install(connection, options);
+                deadline.watch(connection);
+            })
+            .invalidRequestHandler(InvalidRequests::answer)
             .requestHandler(request -> {
                 deadline.track(request);
                 router.handle(request);
