@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Idle and slow connections are closed after the configured timeouts. Two instances with short ones: one
@@ -84,6 +86,19 @@ class SlowClientsIT {
         try (Socket socket = connect(deadlinePort)) {
             socket.getOutputStream().write(("POST /v1/rains HTTP/1.1\r\nHost: rain\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 5000\r\n\r\n{\"roomId\": \"").getBytes(StandardCharsets.US_ASCII));
+            long elapsed = trickleUntilClosed(socket, "r".repeat(4_000));
+            assertTrue(elapsed >= DEADLINE_MS - 100 && elapsed < GIVE_UP_MS, "closed after " + elapsed + " ms");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v1/rains/x/grab", "/health/live", "/v1/rooms/room-slow/events"})
+    @DisplayName("a trickled POST claiming a WebSocket upgrade is still closed at the request deadline")
+    void upgradeHeaderDoesNotEscapeTheDeadline(String path) throws Exception {
+        try (Socket socket = connect(deadlinePort)) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: rain\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
             long elapsed = trickleUntilClosed(socket, "r".repeat(4_000));
             assertTrue(elapsed >= DEADLINE_MS - 100 && elapsed < GIVE_UP_MS, "closed after " + elapsed + " ms");
         }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,7 +21,6 @@ public final class HttpVerticle extends VerticleBase {
 
     /** The contract's body limit. */
     static final long MAX_BODY_BYTES = 16 * 1024;
-    private static final String ROOM_EVENTS = "/v1/rooms/:roomId/events";
     private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
     private final String host;
@@ -49,17 +49,20 @@ public final class HttpVerticle extends VerticleBase {
         RequestDeadline deadline = new RequestDeadline(vertx, timeouts.requestSeconds() * 1000L);
         // Ahead of every route (order -1): once any answer is sent, the next request's deadline starts.
         router.route().order(-1).handler(deadline::rearmAfterAnswer);
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
             // Idle or stalled clients must not hold sockets forever.
             .setIdleTimeout(timeouts.idleSeconds())
             // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): one request at a time per connection is what
             // the request deadline reasons about, and h2c upgrades are attack surface nobody here needs.
-            .setHttp2ClearTextEnabled(false));
+            .setHttp2ClearTextEnabled(false);
+        server = vertx.createHttpServer(options);
         return server
             .connectionHandler(connection -> {
+                StrictRequestDecoder.install(connection, options);
                 deadline.watch(connection);
                 limiter.connections().admit(connection);
             })
+            .invalidRequestHandler(InvalidRequests::answer)
             .requestHandler(request -> {
                 deadline.track(request);
                 router.handle(request);
@@ -74,21 +77,17 @@ public final class HttpVerticle extends VerticleBase {
         // First of all: every answer, problems included, carries its request id, and is logged once.
         router.route().handler(RequestIds::assign);
         router.route().handler(RequestLog::onEnd);
-        // The room WebSocket is a public route (its token may be in the query), so the /v1 chain below
-        // never sees it: opening sockets must still cost an address its budget like any other /v1 request.
-        // GET of that path only: a request with a body must meet the BodyHandler first. Paused while Redis
-        // answers, or the request would end meanwhile and could no longer be upgraded (the upgrade resumes it).
-        router.get(ROOM_EVENTS).handler(ctx -> {
-            ctx.request().pause();
-            // Not upgraded (refused, or not a WebSocket request): the rest of the request must still be read,
-            // or the connection would wait for it forever.
-            ctx.addEndHandler(answered -> ctx.request().resume());
-            limiter.perIp(ctx);
-        });
+        // The WebSocket routes are public (a token may be in the query), so the /v1 chain below never sees
+        // them: opening sockets must still cost an address its budget like any other /v1 request.
+        // GET only: a request with a body goes down the /v1 chain.
+        for (String path : WebSocketPaths.ALL) {
+            router.get(path).handler(ctx -> chargeWhilePaused(ctx, limiter));
+        }
         publicRoutes.accept(router);
+        // Before the body is read (a refused address's body is never buffered) and before authentication (a
+        // flood of bad tokens from one address is limited like any other).
+        router.route("/v1/*").handler(ctx -> chargeWhilePaused(ctx, limiter));
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        // Before authentication: a flood of bad tokens from one address is limited like any other.
-        router.route("/v1/*").handler(limiter::perIp);
         router.route("/v1/*").handler(authenticator::handle);
         v1Routes.accept(router);
         // Ahead of the problem writer: a RAIN_NOT_FOUND spends the address's unknown-code budget.
@@ -98,6 +97,18 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(405, Problems::handle);
         router.errorHandler(500, Problems::handle);
         return router;
+    }
+
+    /**
+     * Charges the address's request budget. Paused while Redis answers, or the request would end meanwhile:
+     * the BodyHandler must meet it unread, and a WebSocket can only be upgraded from an open request (both
+     * resume it). Once answered without them (refused, or not upgraded), the rest is drained, or the
+     * connection would wait for it forever.
+     */
+    private static void chargeWhilePaused(RoutingContext ctx, RequestLimiter limiter) {
+        ctx.request().pause();
+        ctx.addEndHandler(answered -> ctx.request().resume());
+        limiter.perIp(ctx);
     }
 
     public int actualPort() {

@@ -3,6 +3,7 @@ package dev.rain.api.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,8 +88,11 @@ public final class JsonBody {
                 throw new RainException(ErrorCode.INVALID_REQUEST, "the body must be exactly one JSON object");
             }
             return object;
+        } catch (StreamConstraintsException e) {
+            throw new RainException(ErrorCode.INVALID_REQUEST, "the body nests too deeply, or holds a number or a string too long");
         } catch (JsonProcessingException e) {
-            throw new RainException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON: " + printable(e.getOriginalMessage()));
+            // Never the parser's own message: it quotes the input and Jackson's internals, and changes with versions.
+            throw new RainException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         } catch (IOException e) {
             throw new RainException(ErrorCode.INVALID_REQUEST, "the body could not be read");
         }

@@ -3,6 +3,7 @@ package dev.rain.api.http;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -22,6 +23,14 @@ public final class Problems {
         if (failure instanceof HttpClosedException) {
             // The client went away, or the request deadline cut a slow one off: nobody to answer, nothing broke.
             LOG.debug("connection closed during {} {}", ctx.request().method(), ctx.normalizedPath());
+            return;
+        }
+        if (failure instanceof StrictRequestDecoder.BadFraming bad) {
+            // Anyone can send a broken chunk: a client's mistake, not ours, and not worth an alert. Vert.x closes
+            // the connection at once, so this answer is only sent when the response is still writable.
+            LOG.atDebug().addKeyValue("requestId", RequestIds.of(ctx)).log("refused {} {}: {}", ctx.request().method(),
+                ctx.normalizedPath(), bad.getMessage());
+            send(ctx, ErrorCode.INVALID_REQUEST, bad.getMessage(), null);
             return;
         }
         if (failure instanceof RainException rain) {
@@ -46,16 +55,21 @@ public final class Problems {
     }
 
     public static void send(RoutingContext ctx, ErrorCode code, String detail, String field) {
-        if (ctx.response().ended() || ctx.response().headWritten()) {
+        send(ctx.response(), code, detail, field, RequestIds.of(ctx));
+    }
+
+    /** As {@link #send(RoutingContext, ErrorCode, String, String)}, for a response outside the router. */
+    static void send(HttpServerResponse response, ErrorCode code, String detail, String field, String requestId) {
+        if (response.ended() || response.headWritten()) {
             return;
         }
         // The request id is an extension member (RFC 9457 section 3.2): what to quote to support to find this
         // request's log lines.
-        Buffer body = ProblemBody.encode(code, detail, field, RequestIds.of(ctx));
-        if (code == ErrorCode.RATE_LIMITED && !ctx.response().headers().contains("Retry-After")) {
-            ctx.response().putHeader("Retry-After", "1");
+        Buffer body = ProblemBody.encode(code, detail, field, requestId);
+        if (code == ErrorCode.RATE_LIMITED && !response.headers().contains("Retry-After")) {
+            response.putHeader("Retry-After", "1");
         }
-        ctx.response()
+        response
             .setStatusCode(code.status())
             .putHeader("Content-Type", "application/problem+json")
             .end(body);

@@ -36,8 +36,11 @@ final class RequestDeadline {
     /** Headers are in: the deadline keeps running until the body is in too. Server level, before routing. */
     void track(HttpServerRequest request) {
         HttpConnection connection = request.connection();
-        if (isUpgrade(request)) {
-            // A WebSocket leaves HTTP behind: its connection is kept by pings and the idle timeout.
+        if (WebSocketPaths.isUpgrade(request)) {
+            // Arrived in full (a GET without a body) and may become a WebSocket, kept by pings and the idle
+            // timeout. Vert.x sends the 101 past the response's end handlers, so this is the last moment to
+            // disarm; a refused upgrade stays HTTP and its answer arms the next deadline. Any other request
+            // claiming an upgrade must arrive in time like the rest.
             disarm(connection);
         } else if (request.isEnded()) {
             disarm(connection);
@@ -64,10 +67,6 @@ final class RequestDeadline {
             }
         });
         ctx.next();
-    }
-
-    private static boolean isUpgrade(HttpServerRequest request) {
-        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     }
 
     private void arm(HttpConnection connection) {

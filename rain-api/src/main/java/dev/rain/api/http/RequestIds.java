@@ -1,5 +1,6 @@
 package dev.rain.api.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -24,11 +25,16 @@ public final class RequestIds {
 
     /** First handler of the router. */
     static void assign(RoutingContext ctx) {
-        String offered = ctx.request().getHeader(HEADER);
-        String id = offered != null && WELL_FORMED.matcher(offered).matches() ? offered : fresh();
+        String id = idFor(ctx.request());
         ctx.put(KEY, id);
         ctx.response().putHeader(HEADER, id);
         ctx.next();
+    }
+
+    /** The caller's id when it is well-formed, else a fresh one; also for requests refused before routing. */
+    static String idFor(HttpServerRequest request) {
+        String offered = request.getHeader(HEADER);
+        return offered != null && WELL_FORMED.matcher(offered).matches() ? offered : fresh();
     }
 
     /** The request's id; null only outside the router (never for a routed request). */

@@ -21,12 +21,19 @@ final class RequestLog {
     /** Second handler of the router, after {@link RequestIds#assign}. */
     static void onEnd(RoutingContext ctx) {
         long started = System.nanoTime();
-        ctx.addEndHandler(ended -> log(ctx, (System.nanoTime() - started) / 1_000_000));
+        ctx.addEndHandler(ended -> log(ctx, ended.succeeded(), (System.nanoTime() - started) / 1_000_000));
         ctx.next();
     }
 
-    private static void log(RoutingContext ctx, long millis) {
+    private static void log(RoutingContext ctx, boolean answered, long millis) {
         int status = ctx.response().getStatusCode();
+        if (!answered) {
+            // The connection closed first (the client left, the deadline, a malformed body): the status the
+            // response was left with, 200 by default, was never sent, so the line must not claim it.
+            LOG.atDebug().addKeyValue("requestId", RequestIds.of(ctx)).log("{} {} closed before an answer in {} ms",
+                ctx.request().method(), ctx.normalizedPath(), millis);
+            return;
+        }
         Level level = level(ctx.request().method(), ctx.normalizedPath(), status);
         if (!LOG.isEnabledForLevel(level)) {
             return;

@@ -1,6 +1,7 @@
 package dev.rain.api.ws;
 
 import dev.rain.api.http.Authenticator;
+import dev.rain.api.http.WebSocketPaths;
 import dev.rain.api.ledger.Blocking;
 import dev.rain.api.ratelimit.ConnectionCaps;
 import dev.rain.common.ledger.RainRecord;
@@ -45,7 +46,7 @@ public final class RoomEventsRoute {
 
     /** Mounted before the /v1 body and bearer handlers, since the token may be in the query. */
     public void mount(Router router) {
-        router.get("/v1/rooms/:roomId/events").handler(this::upgrade);
+        router.get(WebSocketPaths.ROOM_EVENTS).handler(this::upgrade);
     }
 
     private void upgrade(RoutingContext ctx) {

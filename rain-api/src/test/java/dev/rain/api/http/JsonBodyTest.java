@@ -92,4 +92,20 @@ class JsonBodyTest {
         assertThrows(FieldException.class,
             () -> parse("{\"roomId\": " + room + "}").requiredString("roomId", Ids.ROOM_ID, "an id"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"amount\": 1,}", "{'amount': 1}", "{\"amount\": NaN}", "{amount: 1}", "{\"amount\": 0x10}",
+        "{\"amount\": \"a\u0001b\"}"})
+    @DisplayName("broken JSON is refused in the product's own words, never with the parser's message")
+    void brokenJsonIsRefusedInOurWords(String json) {
+        RainException e = assertThrows(RainException.class, () -> parse(json));
+        assertEquals("the body is not valid JSON", e.detail());
+    }
+
+    @Test
+    @DisplayName("a number past the parser's length limit is refused in the product's own words")
+    void overlongNumberIsRefusedInOurWords() {
+        RainException e = assertThrows(RainException.class, () -> parse("{\"amount\": " + "1".repeat(5000) + "}"));
+        assertEquals("the body nests too deeply, or holds a number or a string too long", e.detail());
+    }
 }

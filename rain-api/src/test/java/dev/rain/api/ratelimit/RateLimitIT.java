@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.api.ApiHarness;
 import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,26 @@ class RateLimitIT {
         assertRateLimited(flood.send("GET", "/v1/wallets/me", token, null, Map.of()));
         assertRateLimited(flood.send("GET", "/v1/wallets/me", null, null, Map.of()));
         assertEquals(200, peer().send("GET", "/v1/wallets/me", token, null, Map.of()).status());
+    }
+
+    @Test
+    @DisplayName("a refused address is answered 429 before its body is read: announcing one and sending none changes nothing")
+    void refusedBeforeTheBodyIsRead() throws Exception {
+        PeerClient flood = peer();
+        String token = system.token("rl-body", "viewer");
+        for (int i = 0; i < IP_BURST; i++) {
+            flood.send("GET", "/v1/wallets/me", token, null, Map.of());
+        }
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(flood.source(), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", strictPort), 5_000);
+            // Far below the request deadline: an answer this soon did not wait for the body.
+            socket.setSoTimeout(3_000);
+            socket.getOutputStream().write(("POST /v1/rains HTTP/1.1\r\nHost: rain\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + token + "\r\nContent-Length: 10000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 429", head);
+        }
     }
 
     @Test

@@ -20,6 +20,8 @@ public enum ErrorCode {
     ENDED(409, "Ended"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    URI_TOO_LONG(414, "URI too long"),
+    HEADERS_TOO_LARGE(431, "Request header fields too large"),
     RATE_LIMITED(429, "Too many requests"),
     TOO_MANY_CONNECTIONS(429, "Too many connections"),
     INTERNAL(500, "Internal error"),
