@@ -1,7 +1,7 @@
 package dev.rain.api;
 
 import dev.rain.api.config.ApiConfig;
-import dev.rain.api.config.ConfigException;
+import dev.rain.common.config.ConfigException;
 import dev.rain.api.metrics.MeteredVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

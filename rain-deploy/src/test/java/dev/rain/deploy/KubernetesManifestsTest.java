@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rain.api.config.ApiConfig;
-import dev.rain.api.config.ConfigException;
+import dev.rain.common.config.ConfigException;
 import dev.rain.settlement.config.ConsumerConfig;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.rain.settlement;
 
-import dev.rain.settlement.config.ConfigException;
+import dev.rain.common.config.ConfigException;
 import dev.rain.settlement.config.ConsumerConfig;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,7 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.Env;
 import dev.rain.common.ledger.PgConfig;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,7 @@ public record ApiConfig(
     }
 
     public static ApiConfig fromEnv(Map<String, String> environment) {
-        Env env = new Env(environment);
+        Env env = Env.failingFast(environment);
         boolean demo = env.flag("RAIN_DEMO_MODE", false);
         JwtConfig jwt = JwtConfig.fromEnv(env, demo);
         RainLimits defaults = RainLimits.defaults();

@@ -1,5 +1,8 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.Env;
+
 /**
  * How long a client may hold a connection without using it properly.
  *

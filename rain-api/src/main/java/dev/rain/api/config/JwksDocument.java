@@ -1,5 +1,6 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;

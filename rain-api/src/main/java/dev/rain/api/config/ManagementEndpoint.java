@@ -1,5 +1,8 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.Env;
+
 /**
  * Where the operators' endpoints listen: /metrics (and the health probes again), on a port of its own so
  * that nothing reaching the public port can read them. Deployments publish only the public port.

@@ -1,5 +1,8 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.Env;
+
 /**
  * The abuse limits, each a rate and a burst, kept in Redis by the rate-limit script.
  *

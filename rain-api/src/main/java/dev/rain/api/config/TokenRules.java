@@ -1,5 +1,7 @@
 package dev.rain.api.config;
 
+import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.Env;
 import java.util.regex.Pattern;
 
 /**

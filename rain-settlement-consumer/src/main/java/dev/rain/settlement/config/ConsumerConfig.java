@@ -1,11 +1,9 @@
 package dev.rain.settlement.config;
 
+import dev.rain.common.config.Env;
 import dev.rain.common.ledger.PgConfig;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -47,11 +45,12 @@ public record ConsumerConfig(
     }
 
     public static ConsumerConfig fromEnv(Map<String, String> env) {
-        Reader read = new Reader(env);
+        // Every problem of one start-up attempt at once, so a deployment is fixed in one round.
+        Env read = Env.collecting(env);
         String bootstrap = read.required("RAIN_KAFKA_BOOTSTRAP", BOOTSTRAP, "host:port[,host:port...]");
-        String topic = read.optional("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name");
-        String dlq = read.optional("RAIN_SETTLEMENT_DLQ_TOPIC", "rain.settlement.v1.dlq", TOPIC, "a Kafka topic name");
-        String group = read.optional("RAIN_SETTLEMENT_GROUP", "rain-settlement", Pattern.compile("\\S{1,255}"),
+        String topic = read.matching("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name");
+        String dlq = read.matching("RAIN_SETTLEMENT_DLQ_TOPIC", "rain.settlement.v1.dlq", TOPIC, "a Kafka topic name");
+        String group = read.matching("RAIN_SETTLEMENT_GROUP", "rain-settlement", Pattern.compile("\\S{1,255}"),
             "a consumer group id without spaces");
         String pgUrl = read.required("RAIN_PG_URL", Pattern.compile("jdbc:postgresql:.+"), "jdbc:postgresql://host:port/db");
         String pgUser = read.required("RAIN_PG_USER", Pattern.compile(".+"), "a user name");
@@ -70,7 +69,7 @@ public record ConsumerConfig(
             read.problem("RAIN_PG_POOL_SIZE (" + poolSize + ") must be more than RAIN_SETTLEMENT_LOOPS (" + loops
                 + "): a connection for each loop and one for the readiness check");
         }
-        read.failIfAnyProblem();
+        read.failIfAnyProblem("settlement consumer");
         return new ConsumerConfig(bootstrap, topic, dlq, group, new PgConfig(pgUrl, pgUser, pgPassword, poolSize),
             maxBatch, maxTries, loops, healthPort);
     }
@@ -92,65 +91,5 @@ public record ConsumerConfig(
             + group + ", pg=" + postgres.jdbcUrl() + " as " + postgres.user() + " (pool " + postgres.poolSize()
             + "), maxBatch=" + maxBatch + ", maxTries=" + maxTries + ", loops=" + loops + ", healthPort=" + healthPort
             + "]";
-    }
-
-    /** Collects every problem before failing, so one start-up attempt reports all of them. */
-    private static final class Reader {
-        private final Map<String, String> env;
-        private final List<String> problems = new ArrayList<>();
-
-        Reader(Map<String, String> env) {
-            this.env = env;
-        }
-
-        String required(String name, Pattern shape, String expected) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                problems.add(name + " is required (" + expected + ")");
-                return null;
-            }
-            return checked(name, value.strip(), shape, expected);
-        }
-
-        String optional(String name, String fallback, Pattern shape, String expected) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? fallback : checked(name, value.strip(), shape, expected);
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                return fallback;
-            }
-            Function<String, String> complaint = v -> name + " must be an integer in " + min + ".." + max
-                + ", was '" + v + "'";
-            try {
-                int parsed = Integer.parseInt(value.strip());
-                if (parsed < min || parsed > max) {
-                    problems.add(complaint.apply(value));
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                problems.add(complaint.apply(value));
-                return fallback;
-            }
-        }
-
-        void problem(String message) {
-            problems.add(message);
-        }
-
-        void failIfAnyProblem() {
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
-        }
-
-        private String checked(String name, String value, Pattern shape, String expected) {
-            if (!shape.matcher(value).matches()) {
-                problems.add(name + " must be " + expected + ", was '" + value + "'");
-            }
-            return value;
-        }
     }
 }
