@@ -48,7 +48,7 @@ public final class OutboxRelay implements AutoCloseable {
     private static final int SWEEP_BATCH = 1_000;
     private static final long DELETE_EVERY_MILLIS = 50;
 
-    private record Pending(Claim claim, SettlementEvent event) {
+    private record Pending(OutboxClaim claim, SettlementEvent event) {
     }
 
     private final Vertx vertx;
@@ -59,7 +59,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final long staleMillis;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Claim> confirmed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OutboxClaim> confirmed = new ConcurrentLinkedQueue<>();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     /** XDELs sent and not yet answered; a stop waits for them before the Redis client closes. */
@@ -89,7 +89,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /** Hands a fresh claim to Kafka without waiting. Never blocks: when full, the sweeper sends it later. */
-    public void offer(Claim claim, String roomId, String anchorId) {
+    public void offer(OutboxClaim claim, String roomId, String anchorId) {
         if (!inFlight.add(claim.key())) {
             return;
         }
@@ -139,7 +139,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void send(Pending pending) {
-        Claim claim = pending.claim;
+        OutboxClaim claim = pending.claim;
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, claim.userId(), encode(pending.event));
         record.headers().add(new RecordHeader(SettlementEvent.GRAB_SLOT_HEADER,
             Integer.toString(claim.slot()).getBytes(StandardCharsets.US_ASCII)));
@@ -167,8 +167,8 @@ public final class OutboxRelay implements AutoCloseable {
         if (confirmed.isEmpty()) {
             return Future.succeededFuture();
         }
-        Map<String, List<Claim>> byStream = new HashMap<>();
-        Claim claim;
+        Map<String, List<OutboxClaim>> byStream = new HashMap<>();
+        OutboxClaim claim;
         while ((claim = confirmed.poll()) != null) {
             byStream.computeIfAbsent(RainKeys.outbox(claim.configCode(), claim.shard()), k -> new ArrayList<>())
                 .add(claim);
@@ -237,14 +237,14 @@ public final class OutboxRelay implements AutoCloseable {
             .arg(Long.toString(Math.max(0, before))).arg("COUNT").arg(SWEEP_BATCH));
     }
 
-    private static Claim toClaim(String code, int shard, Response entry) {
+    private static OutboxClaim toClaim(String code, int shard, Response entry) {
         String entryId = entry.get(0).toString();
         Response fields = entry.get(1);
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i + 1 < fields.size(); i += 2) {
             values.put(fields.get(i).toString(), fields.get(i + 1).toString());
         }
-        return new Claim(code, shard, entryId, Integer.parseInt(values.get("p")), values.get("u"),
+        return new OutboxClaim(code, shard, entryId, Integer.parseInt(values.get("p")), values.get("u"),
             Long.parseLong(values.get("a")), Integer.parseInt(values.get("s")), values.get("t"));
     }
 

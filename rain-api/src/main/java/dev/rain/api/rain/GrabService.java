@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.kafka.Claim;
+import dev.rain.api.kafka.OutboxClaim;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.ratelimit.Limit;
@@ -110,8 +110,8 @@ public final class GrabService {
                 if (reply.get(5).toLong() == 0) {
                     emptyShards.mark(rain.configCode(), shard);
                 }
-                Claim claim = new Claim(rain.configCode(), shard, reply.get(3).toString(), index, userId, amount,
-                    reply.get(6).toInteger(), reply.get(4).toString());
+                OutboxClaim claim = new OutboxClaim(rain.configCode(), shard, reply.get(3).toString(), index, userId,
+                    amount, reply.get(6).toInteger(), reply.get(4).toString());
                 relay.offer(claim, rain.roomId(), rain.anchorId());
                 return GrabOutcome.won(Ids.packetId(rain.configCode(), index), amount);
             }

@@ -10,8 +10,8 @@ import dev.rain.common.id.Ids;
  * @param entryId the outbox stream entry, deleted once Kafka confirmed the claim
  * @param micros  Redis server time of the grab, microseconds since the epoch
  */
-public record Claim(String configCode, int shard, String entryId, int index, String userId, long amount, int slot,
-                    String micros) {
+public record OutboxClaim(String configCode, int shard, String entryId, int index, String userId, long amount,
+                          int slot, String micros) {
 
     public SettlementEvent toEvent(String roomId, String anchorId) {
         return SettlementEvent.grab(Ids.packetId(configCode, index), configCode, roomId, anchorId, userId, amount,
