@@ -7,7 +7,7 @@ import dev.rain.api.http.ManagementVerticle;
 import dev.rain.api.http.Routes;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.kafka.Producers;
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.api.metrics.MeteredVertx;
 import dev.rain.api.metrics.RainGauges;
 import dev.rain.api.rain.EmptyShards;
@@ -44,7 +44,7 @@ public final class RainApi {
     private final Vertx vertx;
     private final ApiConfig config;
     private final Database database;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final Redis redis;
     private final KafkaProducer<String, byte[]> producer;
     private final Finisher finisher;
@@ -73,27 +73,27 @@ public final class RainApi {
         this.vertx = vertx;
         this.config = config;
         this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
-        this.blocking = new Blocking(vertx, database, config.postgres().poolSize());
+        this.ledger = new LedgerExecutor(vertx, database, config.postgres().poolSize());
         this.redis = RedisClients.commands(vertx, config);
         this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
         this.authenticator = new Authenticator(vertx, config.jwt());
-        RainCache cache = new RainCache(blocking);
+        RainCache cache = new RainCache(ledger);
         EmptyShards emptyShards = new EmptyShards();
         ShardStore shards = new ShardStore(redis);
-        this.finisher = new Finisher(vertx, blocking, shards, new RoomPublisher(redis), producer,
+        this.finisher = new Finisher(vertx, ledger, shards, new RoomPublisher(redis), producer,
             config.settlementTopic(), config.instanceId(), cache, emptyShards, config.finisherIntervalMillis(),
             config.limits().unstartedExpirySeconds());
         this.relay = new OutboxRelay(vertx, redis, producer, config.settlementTopic(), config.instanceId(),
             config.outboxStaleMillis(), finisher::unfinishedRains);
-        RainService rains = new RainService(vertx, blocking, redis, shards, finisher, cache, config.packetsPerShard(),
+        RainService rains = new RainService(vertx, ledger, redis, shards, finisher, cache, config.packetsPerShard(),
             config.maxShards());
         this.limiter = new RequestLimiter(redis, config.rateLimits(), metrics);
         this.grabs = new GrabService(redis, relay, emptyShards, finisher, limiter.tapRate());
         this.roomHub = new RoomHub(vertx, RedisClients.subscriber(vertx, config), HEARTBEAT_MILLIS);
-        this.gauges = new RainGauges(vertx, redis, blocking, finisher::unfinishedRains, relay, metrics,
+        this.gauges = new RainGauges(vertx, redis, ledger, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
-        this.routes = new Routes(vertx, config, blocking, redis, producer, rains, grabs, cache, limiter, metrics,
-            authenticator, new RoomEventsRoute(roomHub, authenticator, blocking, limiter.connections(),
+        this.routes = new Routes(vertx, config, ledger, redis, producer, rains, grabs, cache, limiter, metrics,
+            authenticator, new RoomEventsRoute(roomHub, authenticator, ledger, limiter.connections(),
                 WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
     }
 
@@ -106,7 +106,7 @@ public final class RainApi {
     }
 
     /**
-     * Connects (blocking: call from a plain thread), then deploys the HTTP verticles. {@code metrics} is
+     * Connects (ledger: call from a plain thread), then deploys the HTTP verticles. {@code metrics} is
      * what /metrics scrapes: the one {@link MeteredVertx} reports Vert.x's own metrics to.
      */
     public static Future<RainApi> start(Vertx vertx, ApiConfig config, PrometheusMeterRegistry metrics) {
@@ -206,7 +206,7 @@ public final class RainApi {
                 finisher.stop();
                 return vertx.executeBlocking(() -> {
                     relay.close();
-                    blocking.close();
+                    ledger.close();
                     database.close();
                     return null;
                 });

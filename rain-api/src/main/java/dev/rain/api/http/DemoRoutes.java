@@ -1,6 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.WalletSql;
 import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.json.JsonArray;
@@ -29,12 +29,12 @@ final class DemoRoutes {
     private static final long MAX_TOP_UP = 1_000_000;
 
     private final Authenticator authenticator;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final RequestLimiter limiter;
 
-    DemoRoutes(Authenticator authenticator, Blocking blocking, RequestLimiter limiter) {
+    DemoRoutes(Authenticator authenticator, LedgerExecutor ledger, RequestLimiter limiter) {
         this.authenticator = authenticator;
-        this.blocking = blocking;
+        this.ledger = ledger;
         this.limiter = limiter;
     }
 
@@ -65,7 +65,7 @@ final class DemoRoutes {
         Responses.requireJsonBody(ctx, true);
         long amount = JsonBody.parse(ctx.body().buffer(), Set.of("amount")).requiredLong("amount", 1, MAX_TOP_UP);
         String reference = "demo-" + UUID.randomUUID();
-        blocking.transaction(c -> WalletSql.deposit(c, caller.userId(), amount, reference))
+        ledger.transaction(c -> WalletSql.deposit(c, caller.userId(), amount, reference))
             .onSuccess(balance -> Responses.json(ctx, 201, balance))
             .onFailure(ctx::fail);
     }

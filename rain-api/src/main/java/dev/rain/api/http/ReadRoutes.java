@@ -1,6 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.ReadSql;
 import dev.rain.common.ledger.Reconciliation;
 import dev.rain.common.ledger.RainRecord;
@@ -25,11 +25,11 @@ final class ReadRoutes {
     /** The batch, a dot, the seq. */
     private static final Pattern POSITION = Pattern.compile("([0-9]{1,18})\\.([0-9]{1,18})");
 
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final RainService rains;
 
-    ReadRoutes(Blocking blocking, RainService rains) {
-        this.blocking = blocking;
+    ReadRoutes(LedgerExecutor ledger, RainService rains) {
+        this.ledger = ledger;
         this.rains = rains;
     }
 
@@ -43,7 +43,7 @@ final class ReadRoutes {
         int limit = Responses.limit(ctx, 100, 500);
         ReadSql.Position after = cursor(Responses.singleQueryParam(ctx, "after"));
         rains.find(code)
-            .compose(rain -> blocking.transaction(c -> ReadSql.records(c, code, after, limit + 1))
+            .compose(rain -> ledger.transaction(c -> ReadSql.records(c, code, after, limit + 1))
                 .map(records -> page(rain, records, limit)))
             .onSuccess(page -> ctx.response().putHeader("Content-Type", "application/json").end(page.toBuffer()))
             .onFailure(ctx::fail);
@@ -98,7 +98,7 @@ final class ReadRoutes {
         String code = RainRoutes.code(ctx);
         rains.owned(code, caller.userId(), caller.isAdmin())
             .compose(rain -> rains.detail(rain)
-                .compose(detail -> blocking.transaction(c -> ReadSql.figures(c, code))
+                .compose(detail -> ledger.transaction(c -> ReadSql.figures(c, code))
                     .map(figures -> Reconciliation.of(rain, detail.grabbedAmount(), figures))))
             .onSuccess(report -> Responses.json(ctx, 200, report))
             .onFailure(ctx::fail);

@@ -1,7 +1,7 @@
 package dev.rain.api.http;
 
 import dev.rain.api.config.ApiConfig;
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
@@ -31,18 +31,18 @@ public final class Routes {
     /** Null unless the local demo mode is on: production has no way to mint tokens or money. */
     private final DemoRoutes demo;
 
-    public Routes(io.vertx.core.Vertx vertx, ApiConfig config, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
+    public Routes(io.vertx.core.Vertx vertx, ApiConfig config, LedgerExecutor ledger, Redis redis, KafkaProducer<String, byte[]> producer,
                   RainService rainService, GrabService grabService, RainCache cache, RequestLimiter limiter,
                   PrometheusMeterRegistry metrics, Authenticator authenticator,
                   RoomEventsRoute roomEvents) {
-        this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics,
+        this.ops = new OpsRoutes(() -> readiness(vertx, ledger, redis, producer, config.settlementTopic()), metrics,
             config.demoMode());
-        this.wallets = new WalletRoutes(blocking);
+        this.wallets = new WalletRoutes(ledger);
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
-        this.reads = new ReadRoutes(blocking, rainService);
+        this.reads = new ReadRoutes(ledger, rainService);
         this.roomEvents = roomEvents;
-        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limiter) : null;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, ledger, limiter) : null;
     }
 
     /**
@@ -72,10 +72,10 @@ public final class Routes {
     }
 
     /** Ready only when Redis, Postgres and Kafka all answer. */
-    private static Future<JsonObject> readiness(io.vertx.core.Vertx vertx, Blocking blocking, Redis redis, KafkaProducer<String, byte[]> producer,
+    private static Future<JsonObject> readiness(io.vertx.core.Vertx vertx, LedgerExecutor ledger, Redis redis, KafkaProducer<String, byte[]> producer,
                                                 String topic) {
         Future<String> redisUp = redis.send(Request.cmd(Command.PING)).map(pong -> "UP").otherwise("DOWN");
-        Future<String> postgresUp = blocking.transaction(c -> c.isValid(2) ? "UP" : "DOWN").otherwise("DOWN");
+        Future<String> postgresUp = ledger.transaction(c -> c.isValid(2) ? "UP" : "DOWN").otherwise("DOWN");
         Future<String> kafkaUp = vertx.<String>executeBlocking(() -> {
             producer.partitionsFor(topic);
             return "UP";

@@ -1,6 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.WalletSql;
 import dev.rain.common.id.Ids;
 import io.vertx.core.buffer.Buffer;
@@ -18,10 +18,10 @@ final class WalletRoutes {
     static final long MAX_DEPOSIT = 1_000_000_000_000L;
     private static final Set<String> FIELDS = Set.of("amount", "reference");
 
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
 
-    WalletRoutes(Blocking blocking) {
-        this.blocking = blocking;
+    WalletRoutes(LedgerExecutor ledger) {
+        this.ledger = ledger;
     }
 
     void mount(Router router) {
@@ -38,7 +38,7 @@ final class WalletRoutes {
         }
         Responses.requireJsonBody(ctx, true);
         DepositRequest request = depositRequest(ctx.body().buffer());
-        blocking.transaction(c -> WalletSql.deposit(c, userId, request.amount(), request.reference()))
+        ledger.transaction(c -> WalletSql.deposit(c, userId, request.amount(), request.reference()))
             .onSuccess(balance -> Responses.json(ctx, 201, balance))
             .onFailure(ctx::fail);
     }
@@ -57,7 +57,7 @@ final class WalletRoutes {
     private void me(RoutingContext ctx) {
         String userId = Authenticator.caller(ctx).userId();
         int limit = Responses.limit(ctx, 50, 200);
-        blocking.transaction(c -> {
+        ledger.transaction(c -> {
                 WalletSql.readOneSnapshot(c);
                 return new JsonObject()
                     .put("userId", userId)

@@ -1,7 +1,7 @@
 package dev.rain.api.metrics;
 
 import dev.rain.api.kafka.OutboxRelay;
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.GaugeSql;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.RainStatus;
@@ -39,7 +39,7 @@ public final class RainGauges {
 
     private final Vertx vertx;
     private final Redis redis;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final Supplier<Collection<RainRecord>> unfinished;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
@@ -49,11 +49,11 @@ public final class RainGauges {
     private final long timer;
     private volatile boolean refreshing;
 
-    public RainGauges(Vertx vertx, Redis redis, Blocking blocking, Supplier<Collection<RainRecord>> unfinished,
+    public RainGauges(Vertx vertx, Redis redis, LedgerExecutor ledger, Supplier<Collection<RainRecord>> unfinished,
                       OutboxRelay relay, MeterRegistry registry, long intervalMillis) {
         this.vertx = vertx;
         this.redis = redis;
-        this.blocking = blocking;
+        this.ledger = ledger;
         this.unfinished = unfinished;
         Gauge.builder("rain.outbox.backlog", backlog, AtomicLong::get)
             .description("Claims waiting in the outbox streams of unfinished rains (all instances' claims).")
@@ -133,7 +133,7 @@ public final class RainGauges {
     }
 
     private Future<Void> refreshLedger() {
-        return blocking.transaction(c -> new LedgerTotals(GaugeSql.runningEscrows(c), GaugeSql.unfinishedByStatus(c),
+        return ledger.transaction(c -> new LedgerTotals(GaugeSql.runningEscrows(c), GaugeSql.unfinishedByStatus(c),
                 GaugeSql.anomalies(c)))
             .onSuccess(read -> {
                 escrow.set(read.escrow());

@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
 import dev.rain.api.redis.RoomPublisher;
@@ -42,7 +42,7 @@ public final class Finisher {
     private static final long START_REPAIR_MILLIS = 5_000;
 
     private final Vertx vertx;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final ShardStore shards;
     private final RoomPublisher rooms;
     private final KafkaProducer<String, byte[]> producer;
@@ -56,11 +56,11 @@ public final class Finisher {
     private final long timer;
     private volatile Map<String, RainRecord> unfinished = Map.of();
 
-    public Finisher(Vertx vertx, Blocking blocking, ShardStore shards, RoomPublisher rooms,
+    public Finisher(Vertx vertx, LedgerExecutor ledger, ShardStore shards, RoomPublisher rooms,
                     KafkaProducer<String, byte[]> producer, String topic, String instanceId, RainCache cache,
                     EmptyShards emptyShards, long intervalMillis, long unstartedExpirySeconds) {
         this.vertx = vertx;
-        this.blocking = blocking;
+        this.ledger = ledger;
         this.shards = shards;
         this.rooms = rooms;
         this.producer = producer;
@@ -80,13 +80,13 @@ public final class Finisher {
 
     /** Something suggests the rain can finish now (sold out, closed): look at it without waiting. */
     public Future<Void> nudge(String configCode) {
-        return blocking.transaction(c -> RainSql.find(c, configCode))
+        return ledger.transaction(c -> RainSql.find(c, configCode))
             .compose(rain -> rain.map(this::advance).orElse(Future.succeededFuture()));
     }
 
     private void tick() {
         expireUnstarted()
-            .compose(expired -> blocking.transaction(RainSql::unfinished))
+            .compose(expired -> ledger.transaction(RainSql::unfinished))
             .onSuccess(rains -> {
                 Map<String, RainRecord> byCode = new ConcurrentHashMap<>();
                 rains.forEach(rain -> byCode.put(rain.configCode(), rain));
@@ -101,7 +101,7 @@ public final class Finisher {
      * here must not keep the others from finishing.
      */
     private Future<Void> expireUnstarted() {
-        return blocking.transaction(c -> RainSql.expireUnstarted(c, unstartedExpirySeconds))
+        return ledger.transaction(c -> RainSql.expireUnstarted(c, unstartedExpirySeconds))
             .onSuccess(expired -> expired.forEach(code -> {
                 cache.invalidate(code);
                 LOG.info("rain {} was not started within {} s of its creation: closed, its escrow goes back", code,
@@ -170,7 +170,7 @@ public final class Finisher {
         return shards.openWindow(rain.configCode(), rain.shardCount(), rain.startsAt().toEpochMilli(),
                 rain.endsAt().toEpochMilli())
             .compose(opened -> rooms.publish(rain.roomId(), RoomEvents.start(rain)))
-            .compose(published -> blocking.transaction(c -> {
+            .compose(published -> ledger.transaction(c -> {
                 RainSql.markStartPublished(c, rain.configCode());
                 return null;
             }))
@@ -183,12 +183,12 @@ public final class Finisher {
     }
 
     private Future<Boolean> lease(RainRecord rain) {
-        return blocking.transaction(c -> RainSql.takeFinisherLease(c, rain.configCode(), instanceId, LEASE_SECONDS));
+        return ledger.transaction(c -> RainSql.takeFinisherLease(c, rain.configCode(), instanceId, LEASE_SECONDS));
     }
 
     private Future<Void> closeAndRefund(RainRecord rain) {
         return freezeClaims(rain)
-            .compose(frozen -> blocking.transaction(c -> RainSql.refundAndFinish(c, rain.configCode())))
+            .compose(frozen -> ledger.transaction(c -> RainSql.refundAndFinish(c, rain.configCode())))
             .compose(finished -> {
                 cache.invalidate(rain.configCode());
                 return finished.map(this::announceAndRelease).orElse(Future.succeededFuture());
@@ -201,7 +201,7 @@ public final class Finisher {
             return Future.succeededFuture();
         }
         return shards.close(rain.configCode(), rain.shardCount())
-            .compose(counters -> blocking.transaction(c -> {
+            .compose(counters -> ledger.transaction(c -> {
                 RainSql.freezeClaims(c, rain.configCode(), counters.claimedCount(), counters.claimedAmount(),
                     counters.lastEmptiedAt());
                 return counters;
@@ -220,7 +220,7 @@ public final class Finisher {
         return announced.compose(done -> rain.released() || rain.shardCount() == null
             ? Future.succeededFuture()
             : shards.release(rain.configCode(), rain.shardCount())
-                .compose(released -> blocking.transaction(c -> {
+                .compose(released -> ledger.transaction(c -> {
                     RainSql.markReleased(c, rain.configCode());
                     return null;
                 }))
@@ -242,7 +242,7 @@ public final class Finisher {
         return refund
             .compose(sent -> rain.startsAt() == null ? Future.succeededFuture()
                 : rooms.publish(rain.roomId(), RoomEvents.end(rain)).mapEmpty())
-            .compose(published -> blocking.transaction(c -> {
+            .compose(published -> ledger.transaction(c -> {
                 RainSql.markEndPublished(c, rain.configCode());
                 return null;
             }))

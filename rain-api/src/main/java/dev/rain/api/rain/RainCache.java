@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
 import dev.rain.common.RainStatus;
@@ -25,11 +25,11 @@ public final class RainCache {
     private static final long FINISHED_TTL_NANOS = 60_000_000_000L;
     private static final int MAX_ENTRIES = 100_000;
 
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public RainCache(Blocking blocking) {
-        this.blocking = blocking;
+    public RainCache(LedgerExecutor ledger) {
+        this.ledger = ledger;
     }
 
     public Future<Optional<RainRecord>> get(String configCode) {
@@ -41,7 +41,7 @@ public final class RainCache {
         if (entries.size() > MAX_ENTRIES) {
             entries.clear();
         }
-        Future<Optional<RainRecord>> load = blocking.transaction(c -> RainSql.find(c, configCode));
+        Future<Optional<RainRecord>> load = ledger.transaction(c -> RainSql.find(c, configCode));
         Entry fresh = new Entry(load, now + LIVE_TTL_NANOS);
         entries.put(configCode, fresh);
         // Once loaded, the entry holds a future of no context. The load's own future belongs to the event loop

@@ -1,6 +1,6 @@
 package dev.rain.api.rain;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.NewRain;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
@@ -23,16 +23,16 @@ public final class RainService {
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private final Vertx vertx;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final ShardStore shards;
     private final PacketLoader loader;
     private final Finisher finisher;
     private final RainCache cache;
 
-    public RainService(Vertx vertx, Blocking blocking, Redis redis, ShardStore shards, Finisher finisher,
+    public RainService(Vertx vertx, LedgerExecutor ledger, Redis redis, ShardStore shards, Finisher finisher,
                        RainCache cache, int packetsPerShard, int maxShards) {
         this.vertx = vertx;
-        this.blocking = blocking;
+        this.ledger = ledger;
         this.shards = shards;
         this.loader = new PacketLoader(vertx, redis, shards, packetsPerShard, maxShards);
         this.finisher = finisher;
@@ -40,7 +40,7 @@ public final class RainService {
     }
 
     public Future<RainDetail> create(NewRain rain) {
-        return blocking.transaction(c -> RainSql.createFunded(c, rain)).compose(this::detail);
+        return ledger.transaction(c -> RainSql.createFunded(c, rain)).compose(this::detail);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class RainService {
      * loaded; the lists it loaded then back nothing, and are removed.
      */
     private Future<RainRecord> markPrepared(String code, PacketLoader.Loaded loaded) {
-        return blocking.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token()))
+        return ledger.transaction(c -> RainSql.markPrepared(c, code, loaded.shardCount(), loaded.token()))
             .compose(marked -> marked ? reload(code)
                 : shards.release(code, loaded.shardCount()).compose(released -> reload(code))
                 .compose(rain -> Future.failedFuture(new RainException(ErrorCode.ALREADY_PREPARED,
@@ -79,7 +79,7 @@ public final class RainService {
     public Future<RainDetail> start(String anchorId, String code) {
         return owned(code, anchorId, false)
             .compose(this::checkStartable)
-            .compose(rain -> blocking.transaction(c -> RainSql.start(c, code)))
+            .compose(rain -> ledger.transaction(c -> RainSql.start(c, code)))
             .compose(started -> started.isPresent() ? finisher.publishStart(started.get()).map(started.get())
                 : Future.failedFuture(new RainException(ErrorCode.ALREADY_STARTED, "the rain was already started")))
             .onComplete(done -> cache.invalidate(code))
@@ -96,7 +96,7 @@ public final class RainService {
         }
         return loader.verify(rain, rain.shardCount(), rain.prepareToken())
             .map(rain)
-            .recover(broken -> blocking.transaction(c -> {
+            .recover(broken -> ledger.transaction(c -> {
                 RainSql.backToWaitPrepare(c, rain.configCode());
                 return null;
             }).compose(reverted -> Future.failedFuture(new RainException(ErrorCode.NOT_PREPARED,
@@ -108,7 +108,7 @@ public final class RainService {
         return owned(code, callerId, admin)
             .compose(rain -> rain.status() == RainStatus.FINISHED ? Future.succeededFuture()
                 // Whichever state a concurrent start left it in: never started, or running.
-                : blocking.transaction(c -> RainSql.closeUnstarted(c, code) || RainSql.closeNow(c, code))
+                : ledger.transaction(c -> RainSql.closeUnstarted(c, code) || RainSql.closeNow(c, code))
                 .compose(closed -> finisher.nudge(code)))
             .compose(nudged -> awaitFinished(code, System.currentTimeMillis() + CLOSE_WAIT_MILLIS))
             .onComplete(done -> cache.invalidate(code))
@@ -144,7 +144,7 @@ public final class RainService {
     }
 
     private Future<RainRecord> reload(String code) {
-        return blocking.transaction(c -> RainSql.find(c, code))
+        return ledger.transaction(c -> RainSql.find(c, code))
             .compose(rain -> rain.isPresent() ? Future.succeededFuture(rain.get())
                 : Future.failedFuture(new RainException(ErrorCode.RAIN_NOT_FOUND, "no rain " + code)));
     }

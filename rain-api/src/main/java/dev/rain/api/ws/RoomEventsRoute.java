@@ -2,7 +2,7 @@ package dev.rain.api.ws;
 
 import dev.rain.api.http.Authenticator;
 import dev.rain.api.http.WebSocketPaths;
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.api.ratelimit.ConnectionCaps;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
@@ -25,7 +25,7 @@ public final class RoomEventsRoute {
 
     private final RoomHub hub;
     private final Authenticator authenticator;
-    private final Blocking blocking;
+    private final LedgerExecutor ledger;
     private final ConnectionCaps caps;
     private final int writeQueueBytes;
     private final long stallMillis;
@@ -34,11 +34,11 @@ public final class RoomEventsRoute {
      * @param writeQueueBytes what may wait unsent for one viewer before it counts as behind
      * @param stallMillis     how long a viewer may stay behind before it is closed
      */
-    public RoomEventsRoute(RoomHub hub, Authenticator authenticator, Blocking blocking, ConnectionCaps caps,
+    public RoomEventsRoute(RoomHub hub, Authenticator authenticator, LedgerExecutor ledger, ConnectionCaps caps,
                            int writeQueueBytes, long stallMillis) {
         this.hub = hub;
         this.authenticator = authenticator;
-        this.blocking = blocking;
+        this.ledger = ledger;
         this.caps = caps;
         this.writeQueueBytes = writeQueueBytes;
         this.stallMillis = stallMillis;
@@ -92,7 +92,7 @@ public final class RoomEventsRoute {
 
     /** RAIN_START of every rain already running in the room; the socket drops a duplicate of a live one. */
     private void catchUp(RoomSocket viewer) {
-        blocking.transaction(c -> RainSql.runningInRoom(c, viewer.roomId()))
+        ledger.transaction(c -> RainSql.runningInRoom(c, viewer.roomId()))
             .onSuccess(rains -> rains.forEach(rain -> viewer.send(RoomHub.encode(lateStart(rain)), rain.configCode())));
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rain.api.ledger.Blocking;
+import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.id.Ids;
 import dev.rain.common.ledger.Database;
 import dev.rain.common.testing.RealServices;
@@ -23,12 +23,12 @@ class RainCacheIT {
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final Database database = Database.connect(RealServices.get().freshDatabase("rain-cache"), "it-rain-cache");
-    private final Blocking blocking = new Blocking(vertx, database, 2);
-    private final RainCache cache = new RainCache(blocking);
+    private final LedgerExecutor ledger = new LedgerExecutor(vertx, database, 2);
+    private final RainCache cache = new RainCache(ledger);
 
     @AfterEach
     void close() throws Exception {
-        blocking.close();
+        ledger.close();
         database.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }

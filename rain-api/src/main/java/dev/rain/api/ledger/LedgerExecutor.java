@@ -9,12 +9,12 @@ import io.vertx.core.WorkerExecutor;
  * Runs ledger transactions on a bounded, named worker pool sized like the connection pool, never on an
  * event loop. The returned future completes on the caller's Vert.x context.
  */
-public final class Blocking implements AutoCloseable {
+public final class LedgerExecutor implements AutoCloseable {
 
     private final Database database;
     private final WorkerExecutor executor;
 
-    public Blocking(Vertx vertx, Database database, int poolSize) {
+    public LedgerExecutor(Vertx vertx, Database database, int poolSize) {
         this.database = database;
         // Unordered below: independent requests must not queue behind each other on one context.
         this.executor = vertx.createSharedWorkerExecutor("rain-jdbc", poolSize);
