@@ -1,4 +1,4 @@
--- One settlement batch of 2,000 new grabs of one hot rain, as NewGrabs writes it, into copies of the ledger's
+-- One settlement batch of 2,000 new grabs of one hot rain, as FirstGrabsFastPath writes it, into copies of the ledger's
 -- tables (bench/lock-order/run). The rain row locked first, as before 2a109eb.
 \set base random(1, 1000000000000)
 BEGIN;

@@ -45,8 +45,8 @@ public final class SettlementLedger {
         }
         SortedSet<String> codes = claims.stream().map(Claim::configCode)
             .collect(Collectors.toCollection(TreeSet::new));
-        if (NewGrabs.candidates(claims)) {
-            Optional<BatchResult> result = NewGrabs.settle(c, codes, claims, bestPerRain(claims));
+        if (FirstGrabsFastPath.candidates(claims)) {
+            Optional<BatchResult> result = FirstGrabsFastPath.settle(c, codes, claims, bestPerRain(claims));
             if (result.isPresent()) {
                 return result.get();
             }

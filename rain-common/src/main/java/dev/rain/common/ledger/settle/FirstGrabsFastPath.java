@@ -33,14 +33,14 @@ import java.util.SortedSet;
  * settles the batch as it always did, rains locked first, claim against journal. The transaction must hold nothing
  * else.
  */
-final class NewGrabs {
+final class FirstGrabsFastPath {
 
     private static final String INSERT_AND_LOCK = TransferRows.INSERT_ROWS + ";\n" + RainRows.LOCK;
     private static final Comparator<Claim> BY_BIZ_ID = Comparator.comparing(Claim::bizId);
     private static final String MOVE_AND_COUNT = AccountRows.MOVE + ";\n" + RainRows.ADD_COUNTERS + ";\n"
         + RainRows.RAISE_BEST_LUCK;
 
-    private NewGrabs() {
+    private FirstGrabsFastPath() {
     }
 
     /** Whether {@link #settle} may take the batch at all: grabs only, no bizId twice. */
