@@ -143,11 +143,9 @@ public final class Finisher {
         if (rain.claimedCount() != null || !Instant.now().isBefore(rain.endsAt())) {
             return finish(rain);
         }
-        // Reading every shard's counters only looks for an early sell-out, and it cost two Redis commands per
-        // shard per tick for the rain's whole life (a 128-shard rain: 512 a second per instance, as many as 170
-        // grabs; see bench/RESULTS.md). A rain can only be sold out once some shard ran empty, and the instance
-        // that took a shard's last packet marks it, so some instance still polls every sold-out rain; the
-        // others, and every rain still being grabbed, cost nothing. A rain whose emptier died finishes at endsAt.
+        // Polling every shard's counters for an early sell-out would cost two Redis commands per shard per tick for
+        // the rain's whole life. Only a rain with an emptied shard can be sold out, and the instance that took a
+        // shard's last packet marks it; a rain whose emptier died finishes at endsAt.
         if (!emptyShards.anyEmpty(rain.configCode())) {
             return Future.succeededFuture();
         }

@@ -13,13 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One system call for the commands an event loop writes to its lane in one turn, instead of one each.
  *
- * <p>Why: Vert.x flushes a connection's write at once unless that connection itself is being read. A grab's script
- * is written while the event loop reads the viewer's HTTP request, so every command went out in a {@code send} of
- * its own: 7.3 µs of the event loop's 52.8 µs per WON grab, in async-profiler's cpu profile of the grab stage
- * (bench/RESULTS.md). Redis paid the same on its side, one read per command. Netty's own
- * {@link FlushConsolidationHandler}, placed on the lane's channel, turns those flushes into one task that runs when
- * the event loop has handled every socket that was ready; commands then leave, and Redis reads them, together.
- * The answers do not wait for anything but the end of that turn.
+ * <p>Why: Vert.x flushes a connection's write at once unless that connection itself is being read, and a grab's
+ * script is written while the event loop reads the viewer's request: one {@code send} per command, and one read
+ * per command on Redis's side. Netty's {@link FlushConsolidationHandler} on the lane's channel turns those flushes
+ * into one at the end of the event loop's turn; the answers wait for nothing else.
  *
  * <p>The lane's connection is Vert.x's standalone Redis connection, whose socket is not public: it is reached by
  * reflection, and when that fails (another Redis client version, a cluster connection) the lane works exactly as

@@ -17,15 +17,11 @@ import java.util.SortedSet;
  * and the rain locks go together, then the money, the counters and best luck together, then COMMIT. pgjdbc sends
  * the statements of one prepared statement in one message and reads their results after.
  *
- * <p>The journal rows go in before the rains are locked, so that consumers settling the same rain (the loops of
- * one process and the replicas of one group, each on its own partitions) write their rows at the same time and
- * queue on the rain only for the money, the counters and the commit. Locked first, the rain held each batch's
- * whole INSERT: two writers of one rain settled no faster than one (bench/RESULTS.md). Nothing else is written
- * before the lock, so a batch that waits for its rain holds only rows nobody else can see; the rows go in in bizId
- * order, so two batches that carry the same claims (a redelivery during a rebalance) queue on the first of them
- * instead of deadlocking. The one cycle left, this batch waiting for a rain whose careful settler waits for one of
- * this batch's rows, Postgres breaks by failing one of the two (40P01), and the loop settles that batch again as
- * after any transient failure.
+ * <p>The journal rows go in before the rains are locked, so consumers settling the same rain (loops and replicas,
+ * each on its own partitions) write their rows at the same time and queue on the rain only for the money, the
+ * counters and the commit. A batch waiting for its rain holds only rows nobody else can see, inserted in bizId
+ * order, so two batches carrying the same claims queue instead of deadlocking; the one cycle left (a careful
+ * settler waiting for one of this batch's rows) Postgres breaks with 40P01, which the loop retries as transient.
  *
  * <p>It is optimistic: the journal rows are inserted before the locked rains are looked at. Anything that makes
  * the batch not that batch (an unknown or finished rain, a slot out of range, a constraint's refusal: a
