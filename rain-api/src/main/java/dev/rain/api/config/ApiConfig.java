@@ -63,23 +63,7 @@ public record ApiConfig(
         Env env = Env.failingFast(environment);
         boolean demo = env.flag("RAIN_DEMO_MODE", false);
         JwtConfig jwt = JwtConfig.fromEnv(env, demo);
-        RainLimits defaults = RainLimits.defaults();
-        RainLimits limits = new RainLimits(
-            env.integer("RAIN_MAX_TOTAL_COUNT", defaults.maxTotalCount(), 1, 10_000_000),
-            env.number("RAIN_MAX_TOTAL_AMOUNT", defaults.maxTotalAmount(), 1, Long.MAX_VALUE / 4),
-            env.integer("RAIN_MAX_GRABS_PER_USER", defaults.maxGrabsPerUserLimit(), 1, 10_000),
-            env.integer("RAIN_DEFAULT_GRABS_PER_USER", defaults.defaultMaxGrabsPerUser(), 1, 10_000),
-            env.integer("RAIN_MAX_COUNTDOWN_SECONDS", defaults.maxCountdownSeconds(), 0, 86_400),
-            env.integer("RAIN_DEFAULT_COUNTDOWN_SECONDS", defaults.defaultCountdownSeconds(), 0, 86_400),
-            env.integer("RAIN_MAX_DURATION_SECONDS", defaults.maxDurationSeconds(), 1, 7 * 86_400),
-            env.integer("RAIN_DEFAULT_DURATION_SECONDS", defaults.defaultDurationSeconds(), 1, 7 * 86_400),
-            env.number("RAIN_UNSTARTED_EXPIRY_SECONDS", defaults.unstartedExpirySeconds(), 1, 30 * 86_400L));
-        atMost("RAIN_DEFAULT_GRABS_PER_USER", limits.defaultMaxGrabsPerUser(), "RAIN_MAX_GRABS_PER_USER",
-            limits.maxGrabsPerUserLimit());
-        atMost("RAIN_DEFAULT_COUNTDOWN_SECONDS", limits.defaultCountdownSeconds(), "RAIN_MAX_COUNTDOWN_SECONDS",
-            limits.maxCountdownSeconds());
-        atMost("RAIN_DEFAULT_DURATION_SECONDS", limits.defaultDurationSeconds(), "RAIN_MAX_DURATION_SECONDS",
-            limits.maxDurationSeconds());
+        RainLimits limits = RainLimits.fromEnv(env);
         int cores = Runtime.getRuntime().availableProcessors();
         String httpHost = env.string("RAIN_HTTP_HOST", "0.0.0.0");
         int httpPort = env.integer("RAIN_HTTP_PORT", 8080, 0, 65_535);
@@ -111,13 +95,6 @@ public record ApiConfig(
             env.number("RAIN_FINISHER_INTERVAL_MS", 500, 20, 60_000),
             HttpTimeouts.fromEnv(env),
             ManagementEndpoint.fromEnv(env, httpPort));
-    }
-
-    /** A default above its bound would make every create that leans on it fail; refuse it at start-up. */
-    private static void atMost(String name, int value, String boundName, int bound) {
-        if (value > bound) {
-            throw new ConfigException(name + " (" + value + ") must not exceed " + boundName + " (" + bound + ")");
-        }
     }
 
     /** A copy with another port and instance id: tests and local runs start several instances. */

@@ -92,21 +92,7 @@ public record JwtConfig(String secret, String publicKeyPem, JwksSource jwks, Tok
                 + "not both: one source of RS256 keys");
         }
         if (RS256.equals(algorithm)) {
-            if (demo) {
-                // Demo mode mints HS256 tokens (printed at start, and its sign-in page): an RS256 deployment
-                // holds only the platform's public key and could mint nothing it would accept.
-                throw new ConfigException("RAIN_DEMO_MODE cannot be used with RAIN_JWT_ALGORITHM=RS256: "
-                    + "demo tokens are HS256");
-            }
-            if (secret != null) {
-                throw new ConfigException("RAIN_JWT_SECRET is set but RAIN_JWT_ALGORITHM is RS256: remove one, "
-                    + "only the configured algorithm is accepted");
-            }
-            if (pem == null && jwks == null) {
-                throw new ConfigException("RAIN_JWT_ALGORITHM=RS256 needs RAIN_JWT_PUBLIC_KEY (PEM text), "
-                    + "RAIN_JWT_PUBLIC_KEY_FILE, RAIN_JWT_JWKS_FILE or RAIN_JWT_JWKS_URL");
-            }
-            return new JwtConfig(null, pem, jwks, rules, false);
+            return rs256FromEnv(secret, pem, jwks, rules, demo);
         }
         if (pem != null) {
             throw new ConfigException("RAIN_JWT_PUBLIC_KEY is set but RAIN_JWT_ALGORITHM is HS256: set "
@@ -121,6 +107,24 @@ public record JwtConfig(String secret, String publicKeyPem, JwksSource jwks, Tok
                 + "try the service locally with a generated secret");
         }
         return new JwtConfig(secret, null, jwks, rules, false);
+    }
+
+    private static JwtConfig rs256FromEnv(String secret, String pem, JwksSource jwks, TokenRules rules, boolean demo) {
+        if (demo) {
+            // Demo mode mints HS256 tokens (printed at start, and its sign-in page): an RS256 deployment
+            // holds only the platform's public key and could mint nothing it would accept.
+            throw new ConfigException("RAIN_DEMO_MODE cannot be used with RAIN_JWT_ALGORITHM=RS256: "
+                + "demo tokens are HS256");
+        }
+        if (secret != null) {
+            throw new ConfigException("RAIN_JWT_SECRET is set but RAIN_JWT_ALGORITHM is RS256: remove one, "
+                + "only the configured algorithm is accepted");
+        }
+        if (pem == null && jwks == null) {
+            throw new ConfigException("RAIN_JWT_ALGORITHM=RS256 needs RAIN_JWT_PUBLIC_KEY (PEM text), "
+                + "RAIN_JWT_PUBLIC_KEY_FILE, RAIN_JWT_JWKS_FILE or RAIN_JWT_JWKS_URL");
+        }
+        return new JwtConfig(null, pem, jwks, rules, false);
     }
 
     /** The key as text in the environment (literal {@code \n} allowed, as some deployers flatten it), or a file. */

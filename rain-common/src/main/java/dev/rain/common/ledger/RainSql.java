@@ -243,20 +243,32 @@ public final class RainSql {
      * @return the finished rain, or empty when claims are still in flight or it was already finished
      */
     public static Optional<RainRecord> refundAndFinish(Connection c, String configCode) throws SQLException {
-        RainRecord rain;
+        Optional<RainRecord> locked = lock(c, configCode);
+        if (locked.isEmpty() || locked.get().status() != dev.rain.common.RainStatus.RUNNING
+            || !locked.get().allClaimsSettled()) {
+            return Optional.empty();
+        }
+        long left = refundEscrow(c, locked.get());
+        try (PreparedStatement finish = c.prepareStatement(MARK_FINISHED)) {
+            finish.setLong(1, left);
+            finish.setString(2, configCode);
+            finish.executeUpdate();
+        }
+        return find(c, configCode);
+    }
+
+    private static Optional<RainRecord> lock(Connection c, String configCode) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement(LOCK_RAIN)) {
             lock.setString(1, configCode);
             try (ResultSet rs = lock.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                rain = RainRecord.read(rs);
+                return rs.next() ? Optional.of(RainRecord.read(rs)) : Optional.empty();
             }
         }
-        if (rain.status() != dev.rain.common.RainStatus.RUNNING || !rain.allClaimsSettled()) {
-            return Optional.empty();
-        }
-        String escrow = Ids.escrowAccount(configCode);
+    }
+
+    /** Moves the whole rest of the locked rain's escrow to its anchor, journal row first; returns how much. */
+    private static long refundEscrow(Connection c, RainRecord rain) throws SQLException {
+        String escrow = Ids.escrowAccount(rain.configCode());
         long left;
         try (PreparedStatement balance = c.prepareStatement(ESCROW_BALANCE)) {
             balance.setString(1, escrow);
@@ -265,8 +277,8 @@ public final class RainSql {
             }
         }
         if (left > 0) {
-            TransferSql.insert(c, Ids.refundBizId(configCode), "REFUND", escrow, Ids.walletAccount(rain.anchorId()),
-                left, configCode, rain.anchorId());
+            TransferSql.insert(c, Ids.refundBizId(rain.configCode()), "REFUND", escrow,
+                Ids.walletAccount(rain.anchorId()), left, rain.configCode(), rain.anchorId());
             try (PreparedStatement debit = c.prepareStatement(MOVE)) {
                 debit.setLong(1, -left);
                 debit.setString(2, escrow);
@@ -278,12 +290,7 @@ public final class RainSql {
                 credit.executeUpdate();
             }
         }
-        try (PreparedStatement finish = c.prepareStatement(MARK_FINISHED)) {
-            finish.setLong(1, left);
-            finish.setString(2, configCode);
-            finish.executeUpdate();
-        }
-        return find(c, configCode);
+        return left;
     }
 
     private static int execute(Connection c, String sql, String configCode) throws SQLException {

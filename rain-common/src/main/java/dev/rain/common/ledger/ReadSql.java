@@ -1,6 +1,5 @@
 package dev.rain.common.ledger;
 
-import dev.rain.common.id.Ids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,13 +58,6 @@ public final class ReadSql {
           ORDER BY seq LIMIT ?) t
         WHERE b.config_code = ? AND b.batch_no >= ?
         ORDER BY b.batch_no, t.seq LIMIT ?""";
-    private static final String SUMS = """
-        SELECT coalesce(sum(amount) FILTER (WHERE kind = 'FUND'), 0),
-               coalesce(sum(amount) FILTER (WHERE kind = 'GRAB'), 0),
-               count(*) FILTER (WHERE kind = 'GRAB'),
-               coalesce(sum(amount) FILTER (WHERE kind = 'REFUND'), 0)
-        FROM transfers WHERE config_code = ?""";
-    private static final String ESCROW = "SELECT balance FROM accounts WHERE account_id = ?";
     /** {@code \s}: a text block drops the space before its closing quotes, which made "LIMIT10000". */
     private static final String ANOMALIES = """
         SELECT packet_id, user_id, amount, occurred_at, reason, detail FROM claim_anomalies
@@ -100,28 +92,9 @@ public final class ReadSql {
         }
     }
 
+    /** The rain's journal as {@link LedgerAudit} reads it, with the claims the ledger refused. */
     public static LedgerFigures figures(Connection c, String configCode) throws SQLException {
-        long funded;
-        long credited;
-        long creditedCount;
-        long refunded;
-        try (PreparedStatement sums = c.prepareStatement(SUMS)) {
-            sums.setString(1, configCode);
-            try (ResultSet rs = sums.executeQuery()) {
-                rs.next();
-                funded = rs.getLong(1);
-                credited = rs.getLong(2);
-                creditedCount = rs.getLong(3);
-                refunded = rs.getLong(4);
-            }
-        }
-        long escrow;
-        try (PreparedStatement balance = c.prepareStatement(ESCROW)) {
-            balance.setString(1, Ids.escrowAccount(configCode));
-            try (ResultSet rs = balance.executeQuery()) {
-                escrow = rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+        LedgerAudit.RainBooks books = LedgerAudit.rain(c, configCode);
         long anomalyCount;
         long refusedAmount;
         try (PreparedStatement totals = c.prepareStatement(ANOMALY_TOTALS)) {
@@ -132,6 +105,11 @@ public final class ReadSql {
                 refusedAmount = rs.getLong(2);
             }
         }
+        return new LedgerFigures(books.funded(), books.credited(), books.creditedCount(), books.refunded(),
+            books.escrowBalance(), anomalyCount, refusedAmount, anomalies(c, configCode));
+    }
+
+    private static List<Anomaly> anomalies(Connection c, String configCode) throws SQLException {
         List<Anomaly> anomalies = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement(ANOMALIES)) {
             select.setString(1, configCode);
@@ -142,7 +120,6 @@ public final class ReadSql {
                 }
             }
         }
-        return new LedgerFigures(funded, credited, creditedCount, refunded, escrow, anomalyCount, refusedAmount,
-            anomalies);
+        return anomalies;
     }
 }

@@ -50,68 +50,84 @@ final class SettlementEventReader {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
-        int seen = 0;
-        int schemaVersion = 0;
-        long amount = 0;
-        SettlementType type = null;
-        String bizId = null;
-        String configCode = null;
-        String roomId = null;
-        String anchorId = null;
-        String userId = null;
-        String occurredAt = null;
+        Fields fields = new Fields();
         String field;
         while ((field = p.nextFieldName()) != null) {
-            JsonToken token = p.nextToken();
-            int bit;
-            switch (field) {
-                case "schemaVersion" -> {
-                    if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-                        return null;
-                    }
-                    schemaVersion = p.getIntValue();
-                    bit = SCHEMA_VERSION;
-                }
-                case "amount" -> {
-                    if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                        return null;
-                    }
-                    amount = p.getLongValue();
-                    bit = AMOUNT;
-                }
-                case "type" -> {
-                    type = token == JsonToken.VALUE_STRING ? type(p.getText()) : null;
-                    if (type == null) {
-                        return null;
-                    }
-                    bit = TYPE;
-                }
-                default -> {
-                    if (token != JsonToken.VALUE_STRING) {
-                        return null;
-                    }
-                    String text = p.getText();
-                    switch (field) {
-                        case "bizId" -> { bizId = text; bit = BIZ_ID; }
-                        case "configCode" -> { configCode = text; bit = CONFIG_CODE; }
-                        case "roomId" -> { roomId = text; bit = ROOM_ID; }
-                        case "anchorId" -> { anchorId = text; bit = ANCHOR_ID; }
-                        case "userId" -> { userId = text; bit = USER_ID; }
-                        case "occurredAt" -> { occurredAt = text; bit = OCCURRED_AT; }
-                        default -> { return null; }
-                    }
-                }
-            }
-            if ((seen & bit) != 0) {
+            if (!fields.take(field, p.nextToken(), p)) {
                 return null;
             }
-            seen |= bit;
         }
-        if (p.currentToken() != JsonToken.END_OBJECT || seen != ALL_FIELDS || p.nextToken() != null) {
+        if (p.currentToken() != JsonToken.END_OBJECT || fields.seen != ALL_FIELDS || p.nextToken() != null) {
             return null;
         }
-        return new SettlementEvent(schemaVersion, bizId, type, configCode, roomId, anchorId, userId, amount,
-            occurredAt);
+        return fields.event();
+    }
+
+    /** The fields read so far, each allowed once; a take answers false at the first thing outside the shape. */
+    private static final class Fields {
+
+        private int seen;
+        private int schemaVersion;
+        private long amount;
+        private SettlementType type;
+        private String bizId;
+        private String configCode;
+        private String roomId;
+        private String anchorId;
+        private String userId;
+        private String occurredAt;
+
+        boolean take(String field, JsonToken token, JsonParser p) throws IOException {
+            int bit = switch (field) {
+                case "schemaVersion" -> schemaVersion(token, p);
+                case "amount" -> amount(token, p);
+                case "type" -> type(token, p);
+                default -> token == JsonToken.VALUE_STRING ? text(field, p.getText()) : 0;
+            };
+            if (bit == 0 || (seen & bit) != 0) {
+                return false;
+            }
+            seen |= bit;
+            return true;
+        }
+
+        private int schemaVersion(JsonToken token, JsonParser p) throws IOException {
+            if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                return 0;
+            }
+            schemaVersion = p.getIntValue();
+            return SCHEMA_VERSION;
+        }
+
+        private int amount(JsonToken token, JsonParser p) throws IOException {
+            if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                return 0;
+            }
+            amount = p.getLongValue();
+            return AMOUNT;
+        }
+
+        private int type(JsonToken token, JsonParser p) throws IOException {
+            type = token == JsonToken.VALUE_STRING ? SettlementEventReader.type(p.getText()) : null;
+            return type == null ? 0 : TYPE;
+        }
+
+        private int text(String field, String text) {
+            switch (field) {
+                case "bizId" -> { bizId = text; return BIZ_ID; }
+                case "configCode" -> { configCode = text; return CONFIG_CODE; }
+                case "roomId" -> { roomId = text; return ROOM_ID; }
+                case "anchorId" -> { anchorId = text; return ANCHOR_ID; }
+                case "userId" -> { userId = text; return USER_ID; }
+                case "occurredAt" -> { occurredAt = text; return OCCURRED_AT; }
+                default -> { return 0; }
+            }
+        }
+
+        SettlementEvent event() {
+            return new SettlementEvent(schemaVersion, bizId, type, configCode, roomId, anchorId, userId, amount,
+                occurredAt);
+        }
     }
 
     private static SettlementType type(String text) {

@@ -125,22 +125,7 @@ public final class SettlementLedger {
         // Claims that must not be credited; each becomes its anomaly unless the journal shows it was applied before.
         List<Anomaly> unlessApplied = new ArrayList<>();
         for (Claim claim : claims) {
-            LockedRain rain = rains.get(claim.configCode());
-            if (rain == null) {
-                outcome.anomalies.add(new Anomaly(claim, AnomalyReason.UNKNOWN_RAIN,
-                    "no rain " + claim.configCode() + " in the ledger"));
-            } else if (!claim.isGrab()) {
-                checkRefundAnchor(claim, rain);
-                insertable.add(claim);
-            } else if (rain.finished()) {
-                unlessApplied.add(new Anomaly(claim, AnomalyReason.RAIN_FINISHED,
-                    "the rain was refunded and finished before this grab was settled"));
-            } else if (!rain.slotAllowed(claim.slot())) {
-                unlessApplied.add(new Anomaly(claim, AnomalyReason.OVER_USER_LIMIT,
-                    "grab slot " + claim.slot() + " is missing or outside 1.." + rain.maxGrabsPerUser()));
-            } else {
-                insertable.add(claim);
-            }
+            triage(claim, rains.get(claim.configCode()), outcome, insertable, unlessApplied);
         }
         Set<String> inserted = TransferRows.insert(c, insertable, cleanSince);
         List<Claim> fresh = new ArrayList<>();
@@ -164,6 +149,26 @@ public final class SettlementLedger {
         moveMoney(c, fresh);
         fresh.forEach(claim -> (claim.isGrab() ? outcome.credited : outcome.refunded).add(claim));
         return outcome;
+    }
+
+    /** Sorts one claim: insertable, refused outright, or refused unless the journal shows it applied before. */
+    private static void triage(Claim claim, LockedRain rain, Outcome outcome, List<Claim> insertable,
+                               List<Anomaly> unlessApplied) {
+        if (rain == null) {
+            outcome.anomalies.add(new Anomaly(claim, AnomalyReason.UNKNOWN_RAIN,
+                "no rain " + claim.configCode() + " in the ledger"));
+        } else if (!claim.isGrab()) {
+            checkRefundAnchor(claim, rain);
+            insertable.add(claim);
+        } else if (rain.finished()) {
+            unlessApplied.add(new Anomaly(claim, AnomalyReason.RAIN_FINISHED,
+                "the rain was refunded and finished before this grab was settled"));
+        } else if (!rain.slotAllowed(claim.slot())) {
+            unlessApplied.add(new Anomaly(claim, AnomalyReason.OVER_USER_LIMIT,
+                "grab slot " + claim.slot() + " is missing or outside 1.." + rain.maxGrabsPerUser()));
+        } else {
+            insertable.add(claim);
+        }
     }
 
     private static void checkRefundAnchor(Claim refund, LockedRain rain) {
