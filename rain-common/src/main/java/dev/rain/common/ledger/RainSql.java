@@ -125,23 +125,20 @@ public final class RainSql {
 
     /** The room's rains that have started and not finished: what a viewer joining late must hear about. */
     public static List<RainRecord> runningInRoom(Connection c, String roomId) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-            SELECT + "WHERE room_id = ? AND status = 'RUNNING' AND start_published AND ends_at > now()")) {
-            select.setString(1, roomId);
-            try (ResultSet rs = select.executeQuery()) {
-                List<RainRecord> rains = new ArrayList<>();
-                while (rs.next()) {
-                    rains.add(RainRecord.read(rs));
-                }
-                return rains;
-            }
-        }
+        return list(c, SELECT + "WHERE room_id = ? AND status = 'RUNNING' AND start_published AND ends_at > now()",
+            roomId);
     }
 
     /** Rains the finisher and the outbox sweeper must still look after. */
     public static List<RainRecord> unfinished(Connection c) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-            SELECT + "WHERE status = 'RUNNING' OR (status = 'FINISHED' AND NOT released)")) {
+        return list(c, SELECT + "WHERE status = 'RUNNING' OR (status = 'FINISHED' AND NOT released)");
+    }
+
+    private static List<RainRecord> list(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                select.setString(i + 1, args[i]);
+            }
             try (ResultSet rs = select.executeQuery()) {
                 List<RainRecord> rains = new ArrayList<>();
                 while (rs.next()) {
