@@ -2,7 +2,6 @@ package dev.rain.api.http;
 
 import dev.rain.api.ledger.Blocking;
 import dev.rain.common.ledger.WalletSql;
-import dev.rain.api.ratelimit.RequestLimiter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,17 +29,17 @@ final class DemoRoutes {
 
     private final Authenticator authenticator;
     private final Blocking blocking;
-    private final RequestLimiter limiter;
+    private final RateLimitHandlers limits;
 
-    DemoRoutes(Authenticator authenticator, Blocking blocking, RequestLimiter limiter) {
+    DemoRoutes(Authenticator authenticator, Blocking blocking, RateLimitHandlers limits) {
         this.authenticator = authenticator;
         this.blocking = blocking;
-        this.limiter = limiter;
+        this.limits = limits;
     }
 
     void mount(Router router) {
         router.route("/demo/*").handler(BodyHandler.create(false).setBodyLimit(HttpVerticle.MAX_BODY_BYTES));
-        router.route("/demo/*").handler(limiter::perIp);
+        router.route("/demo/*").handler(limits::perIp);
         router.post("/demo/token").handler(this::token);
         router.post("/demo/deposits").handler(authenticator::handle).handler(this::deposit);
     }

@@ -7,7 +7,6 @@ import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
-import dev.rain.api.ws.RoomEventsRoute;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -37,12 +36,13 @@ public final class Routes {
                   RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics,
             config.demoMode());
+        RateLimitHandlers limits = new RateLimitHandlers(limiter);
         this.wallets = new WalletRoutes(blocking);
         this.rains = new RainRoutes(rainService, config.limits());
-        this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
+        this.grab = new GrabRoute(cache, grabService, limits, new GrabMeters(metrics));
         this.reads = new ReadRoutes(blocking, rainService);
         this.roomEvents = roomEvents;
-        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limiter) : null;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limits) : null;
     }
 
     /**
