@@ -1,7 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.Blocking;
-import dev.rain.common.ledger.WalletSql;
+import dev.rain.api.wallet.WalletService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,12 +27,12 @@ final class DemoRoutes {
     private static final long MAX_TOP_UP = 1_000_000;
 
     private final Authenticator authenticator;
-    private final Blocking blocking;
+    private final WalletService wallets;
     private final RateLimitHandlers limits;
 
-    DemoRoutes(Authenticator authenticator, Blocking blocking, RateLimitHandlers limits) {
+    DemoRoutes(Authenticator authenticator, WalletService wallets, RateLimitHandlers limits) {
         this.authenticator = authenticator;
-        this.blocking = blocking;
+        this.wallets = wallets;
         this.limits = limits;
     }
 
@@ -64,7 +63,7 @@ final class DemoRoutes {
         Responses.requireJsonBody(ctx, true);
         long amount = JsonBody.parse(ctx.body().buffer(), Set.of("amount")).requiredLong("amount", 1, MAX_TOP_UP);
         String reference = "demo-" + UUID.randomUUID();
-        blocking.transaction(c -> WalletSql.deposit(c, caller.userId(), amount, reference))
+        wallets.deposit(caller.userId(), amount, reference)
             .onSuccess(balance -> Responses.json(ctx, 201, balance))
             .onFailure(ctx::fail);
     }

@@ -4,9 +4,11 @@ import dev.rain.api.config.ApiConfig;
 import dev.rain.api.ledger.Blocking;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
+import dev.rain.api.rain.LedgerReads;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
+import dev.rain.api.wallet.WalletService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,13 +38,14 @@ public final class Routes {
                   RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, blocking, redis, producer, config.settlementTopic()), metrics,
             config.demoMode());
+        WalletService walletService = new WalletService(blocking);
         RateLimitHandlers limits = new RateLimitHandlers(limiter);
-        this.wallets = new WalletRoutes(blocking);
+        this.wallets = new WalletRoutes(walletService);
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limits, new GrabMeters(metrics));
-        this.reads = new ReadRoutes(blocking, rainService);
+        this.reads = new ReadRoutes(new LedgerReads(blocking, rainService));
         this.roomEvents = roomEvents;
-        this.demo = config.demoMode() ? new DemoRoutes(authenticator, blocking, limits) : null;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, walletService, limits) : null;
     }
 
     /**
