@@ -1,6 +1,5 @@
 package dev.rain.api.http;
 
-import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabOutcome;
 import dev.rain.api.rain.GrabService;
@@ -64,8 +63,8 @@ final class GrabRoute {
         String roomId = grabRequest(ctx.body().buffer());
         // The viewer's tap rate is charged by the grab script itself, in the same round trip.
         return cache.get(code)
-            .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
-                    new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId())
+            .compose(rain -> grabs.grab(rain.orElseThrow(() ->
+                    new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId, caller.userId())
                 .recover(failure -> Future.failedFuture(failure instanceof RainException
                     ? failure : limits.grabUnavailable(ctx, failure))))
             .compose(outcome -> answer(ctx, outcome));
@@ -74,13 +73,6 @@ final class GrabRoute {
     /** Reads and validates a grab body: the room the viewer is in. Fuzzed. */
     static String grabRequest(Buffer raw) {
         return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids::isRoomId, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
-    }
-
-    private static RainRecord inRoom(RainRecord rain, String roomId) {
-        if (!rain.roomId().equals(roomId)) {
-            throw new RainException(ErrorCode.WRONG_ROOM, "this rain belongs to another room");
-        }
-        return rain;
     }
 
     private Future<JsonObject> answer(RoutingContext ctx, GrabOutcome outcome) {
