@@ -53,7 +53,7 @@ public final class RateLimitHandlers {
         return new RainException(ErrorCode.UNAVAILABLE, "grabs cannot be checked right now; try again");
     }
 
-    String clientIp(RoutingContext ctx) {
+    private String clientIp(RoutingContext ctx) {
         return ClientAddress.of(ctx, limiter.trustedProxies());
     }
 
@@ -62,7 +62,10 @@ public final class RateLimitHandlers {
         return path != null && path.startsWith("/v1/rains/") && path.length() > "/v1/rains/".length();
     }
 
-    /** On to the next handler when nothing refused (or the limit failed open), else the 429. */
+    /**
+     * On to the next handler when nothing refused, else the 429. The limiter fails open itself; a null (a failure
+     * it did not expect) goes on too, since a request left unanswered would hold its connection until the deadline.
+     */
     private static void answer(RoutingContext ctx, Optional<Refusal> refusal) {
         if (refusal == null || refusal.isEmpty()) {
             ctx.next();
