@@ -4,6 +4,7 @@ import dev.rain.api.config.ApiConfig;
 import dev.rain.api.http.Authenticator;
 import dev.rain.api.http.HttpVerticle;
 import dev.rain.api.http.ManagementVerticle;
+import dev.rain.api.http.RoomEventsRoute;
 import dev.rain.api.http.Routes;
 import dev.rain.api.kafka.OutboxRelay;
 import dev.rain.api.kafka.Producers;
@@ -19,7 +20,7 @@ import dev.rain.api.ratelimit.RequestLimiter;
 import dev.rain.api.redis.RedisClients;
 import dev.rain.api.redis.RoomPublisher;
 import dev.rain.api.redis.ShardStore;
-import dev.rain.api.ws.RoomEventsRoute;
+import dev.rain.api.ws.RoomEntrance;
 import dev.rain.api.ws.RoomHub;
 import dev.rain.common.ledger.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -93,8 +94,8 @@ public final class RainApi {
         this.gauges = new RainGauges(vertx, redis, ledger, finisher::unfinishedRains, relay, metrics,
             GAUGE_REFRESH_MILLIS);
         this.routes = new Routes(vertx, config, ledger, redis, producer, rains, grabs, cache, limiter, metrics,
-            authenticator, new RoomEventsRoute(roomHub, authenticator, ledger, limiter.connections(),
-                WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS));
+            authenticator, new RoomEventsRoute(new RoomEntrance(roomHub, ledger, WS_WRITE_QUEUE_BYTES, WS_STALL_MILLIS),
+                authenticator, limiter.connections(), limiter.trustedProxies()));
     }
 
     /**

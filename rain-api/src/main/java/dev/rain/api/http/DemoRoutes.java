@@ -1,8 +1,6 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.LedgerExecutor;
-import dev.rain.common.ledger.WalletSql;
-import dev.rain.api.ratelimit.RequestLimiter;
+import dev.rain.api.wallet.WalletService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,18 +27,18 @@ final class DemoRoutes {
     private static final long MAX_TOP_UP = 1_000_000;
 
     private final Authenticator authenticator;
-    private final LedgerExecutor ledger;
-    private final RequestLimiter limiter;
+    private final WalletService wallets;
+    private final RateLimitHandlers limits;
 
-    DemoRoutes(Authenticator authenticator, LedgerExecutor ledger, RequestLimiter limiter) {
+    DemoRoutes(Authenticator authenticator, WalletService wallets, RateLimitHandlers limits) {
         this.authenticator = authenticator;
-        this.ledger = ledger;
-        this.limiter = limiter;
+        this.wallets = wallets;
+        this.limits = limits;
     }
 
     void mount(Router router) {
         router.route("/demo/*").handler(BodyHandler.create(false).setBodyLimit(HttpVerticle.MAX_BODY_BYTES));
-        router.route("/demo/*").handler(limiter::perIp);
+        router.route("/demo/*").handler(limits::perIp);
         router.post("/demo/token").handler(this::token);
         router.post("/demo/deposits").handler(authenticator::handle).handler(this::deposit);
     }
@@ -65,7 +63,7 @@ final class DemoRoutes {
         Responses.requireJsonBody(ctx, true);
         long amount = JsonBody.parse(ctx.body().buffer(), Set.of("amount")).requiredLong("amount", 1, MAX_TOP_UP);
         String reference = "demo-" + UUID.randomUUID();
-        ledger.transaction(c -> WalletSql.deposit(c, caller.userId(), amount, reference))
+        wallets.deposit(caller.userId(), amount, reference)
             .onSuccess(balance -> Responses.json(ctx, 201, balance))
             .onFailure(ctx::fail);
     }

@@ -1,11 +1,9 @@
 package dev.rain.api.http;
 
-import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabOutcome;
 import dev.rain.api.rain.GrabService;
 import dev.rain.api.rain.RainCache;
-import dev.rain.api.ratelimit.RequestLimiter;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
@@ -23,13 +21,13 @@ final class GrabRoute {
 
     private final RainCache cache;
     private final GrabService grabs;
-    private final RequestLimiter limiter;
+    private final RateLimitHandlers limits;
     private final GrabMeters meters;
 
-    GrabRoute(RainCache cache, GrabService grabs, RequestLimiter limiter, GrabMeters meters) {
+    GrabRoute(RainCache cache, GrabService grabs, RateLimitHandlers limits, GrabMeters meters) {
         this.cache = cache;
         this.grabs = grabs;
-        this.limiter = limiter;
+        this.limits = limits;
         this.meters = meters;
     }
 
@@ -65,10 +63,10 @@ final class GrabRoute {
         String roomId = grabRequest(ctx.body().buffer());
         // The viewer's tap rate is charged by the grab script itself, in the same round trip.
         return cache.get(code)
-            .compose(rain -> grabs.grab(inRoom(rain.orElseThrow(() ->
-                    new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId), caller.userId())
+            .compose(rain -> grabs.grab(rain.orElseThrow(() ->
+                    new RainException(ErrorCode.RAIN_NOT_FOUND, "no such rain")), roomId, caller.userId())
                 .recover(failure -> Future.failedFuture(failure instanceof RainException
-                    ? failure : limiter.grabUnavailable(ctx, failure))))
+                    ? failure : limits.grabUnavailable(ctx, failure))))
             .compose(outcome -> answer(ctx, outcome));
     }
 
@@ -77,16 +75,9 @@ final class GrabRoute {
         return JsonBody.parse(raw, FIELDS).requiredString("roomId", Ids::isRoomId, "1 to 64 characters of A-Z a-z 0-9 _ . : -");
     }
 
-    private static RainRecord inRoom(RainRecord rain, String roomId) {
-        if (!rain.roomId().equals(roomId)) {
-            throw new RainException(ErrorCode.WRONG_ROOM, "this rain belongs to another room");
-        }
-        return rain;
-    }
-
     private Future<JsonObject> answer(RoutingContext ctx, GrabOutcome outcome) {
         return switch (outcome.kind()) {
-            case RATE_LIMITED -> Future.failedFuture(limiter.tapRefused(ctx, outcome.retryAfterMicros()));
+            case RATE_LIMITED -> Future.failedFuture(limits.tapRefused(ctx, outcome.retryAfterMicros()));
             case NOT_STARTED -> Future.failedFuture(new RainException(ErrorCode.NOT_STARTED, "the rain has not started yet"));
             case ENDED -> Future.failedFuture(new RainException(ErrorCode.ENDED, "the rain is over"));
             case WON -> Future.succeededFuture(new JsonObject().put("outcome", "WON").put("amount", outcome.amount())

@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     public static Router router(Vertx vertx, Authenticator authenticator, RequestLimiter limiter,
                                 Consumer<Router> publicRoutes, Consumer<Router> v1Routes) {
         Router router = Router.router(vertx);
+        RateLimitHandlers limits = new RateLimitHandlers(limiter);
         // First of all: every answer, problems included, carries its request id, and is logged once.
         router.route().handler(RequestIds::assign);
         router.route().handler(RequestLog::onEnd);
@@ -81,17 +82,17 @@ public final class HttpVerticle extends VerticleBase {
         // them: opening sockets must still cost an address its budget like any other /v1 request.
         // GET only: a request with a body goes down the /v1 chain.
         for (String path : WebSocketPaths.ALL) {
-            router.get(path).handler(ctx -> chargeWhilePaused(ctx, limiter));
+            router.get(path).handler(ctx -> chargeWhilePaused(ctx, limits));
         }
         publicRoutes.accept(router);
         // Before the body is read (a refused address's body is never buffered) and before authentication (a
         // flood of bad tokens from one address is limited like any other).
-        router.route("/v1/*").handler(ctx -> chargeWhilePaused(ctx, limiter));
+        router.route("/v1/*").handler(ctx -> chargeWhilePaused(ctx, limits));
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.route("/v1/*").handler(authenticator::handle);
         v1Routes.accept(router);
         // Ahead of the problem writer: a RAIN_NOT_FOUND spends the address's unknown-code budget.
-        router.route("/v1/*").failureHandler(limiter::unknownCode);
+        router.route("/v1/*").failureHandler(limits::unknownCode);
         router.route().failureHandler(Problems::handle);
         router.errorHandler(404, Problems::handle);
         router.errorHandler(405, Problems::handle);
@@ -105,10 +106,10 @@ public final class HttpVerticle extends VerticleBase {
      * resume it). Once answered without them (refused, or not upgraded), the rest is drained, or the
      * connection would wait for it forever.
      */
-    private static void chargeWhilePaused(RoutingContext ctx, RequestLimiter limiter) {
+    private static void chargeWhilePaused(RoutingContext ctx, RateLimitHandlers limits) {
         ctx.request().pause();
         ctx.addEndHandler(answered -> ctx.request().resume());
-        limiter.perIp(ctx);
+        limits.perIp(ctx);
     }
 
     public int actualPort() {

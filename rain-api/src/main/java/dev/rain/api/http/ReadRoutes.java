@@ -1,19 +1,13 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.LedgerExecutor;
+import dev.rain.api.rain.LedgerReads;
 import dev.rain.common.ledger.ReadSql;
-import dev.rain.common.ledger.Reconciliation;
-import dev.rain.common.ledger.RainRecord;
-import dev.rain.api.rain.RainDetail;
-import dev.rain.api.rain.RainService;
-import dev.rain.common.RainStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +19,10 @@ final class ReadRoutes {
     /** The batch, a dot, the seq. */
     private static final Pattern POSITION = Pattern.compile("([0-9]{1,18})\\.([0-9]{1,18})");
 
-    private final LedgerExecutor ledger;
-    private final RainService rains;
+    private final LedgerReads ledger;
 
-    ReadRoutes(LedgerExecutor ledger, RainService rains) {
+    ReadRoutes(LedgerReads ledger) {
         this.ledger = ledger;
-        this.rains = rains;
     }
 
     void mount(Router router) {
@@ -42,22 +34,21 @@ final class ReadRoutes {
         String code = RainRoutes.code(ctx);
         int limit = Responses.limit(ctx, 100, 500);
         ReadSql.Position after = cursor(Responses.singleQueryParam(ctx, "after"));
-        rains.find(code)
-            .compose(rain -> ledger.transaction(c -> ReadSql.records(c, code, after, limit + 1))
-                .map(records -> page(rain, records, limit)))
+        ledger.records(code, after, limit)
+            .map(ReadRoutes::page)
             .onSuccess(page -> ctx.response().putHeader("Content-Type", "application/json").end(page.toBuffer()))
             .onFailure(ctx::fail);
     }
 
-    private static JsonObject page(RainRecord rain, List<ReadSql.GrabRecord> records, int limit) {
+    private static JsonObject page(LedgerReads.Page page) {
         JsonArray array = new JsonArray();
-        records.stream().limit(limit).forEach(r -> array.add(new JsonObject()
+        page.records().forEach(r -> array.add(new JsonObject()
             .put("packetId", r.packetId())
             .put("userId", r.userId())
             .put("amount", r.amount())
             .put("grabbedAt", r.grabbedAt().toString())
-            .put("bestLuck", r.packetId().equals(rain.bestLuckPacket()))));
-        String next = records.size() > limit ? encode(records.get(limit - 1).position()) : null;
+            .put("bestLuck", r.packetId().equals(page.rain().bestLuckPacket()))));
+        String next = page.next() == null ? null : encode(page.next());
         return new JsonObject().put("records", array).put("next", next);
     }
 
@@ -96,10 +87,7 @@ final class ReadRoutes {
     private void reconciliation(RoutingContext ctx) {
         Caller caller = Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN);
         String code = RainRoutes.code(ctx);
-        rains.owned(code, caller.userId(), caller.isAdmin())
-            .compose(rain -> rains.detail(rain)
-                .compose(detail -> ledger.transaction(c -> ReadSql.figures(c, code))
-                    .map(figures -> Reconciliation.of(rain, detail.grabbedAmount(), figures))))
+        ledger.reconciliation(code, caller.userId(), caller.isAdmin())
             .onSuccess(report -> Responses.json(ctx, 200, report))
             .onFailure(ctx::fail);
     }

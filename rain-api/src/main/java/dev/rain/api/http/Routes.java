@@ -4,10 +4,11 @@ import dev.rain.api.config.ApiConfig;
 import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
+import dev.rain.api.rain.LedgerReads;
 import dev.rain.api.rain.RainCache;
 import dev.rain.api.rain.RainService;
 import dev.rain.api.ratelimit.RequestLimiter;
-import dev.rain.api.ws.RoomEventsRoute;
+import dev.rain.api.wallet.WalletService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -37,12 +38,14 @@ public final class Routes {
                   RoomEventsRoute roomEvents) {
         this.ops = new OpsRoutes(() -> readiness(vertx, ledger, redis, producer, config.settlementTopic()), metrics,
             config.demoMode());
-        this.wallets = new WalletRoutes(ledger);
+        WalletService walletService = new WalletService(ledger);
+        RateLimitHandlers limits = new RateLimitHandlers(limiter);
+        this.wallets = new WalletRoutes(walletService);
         this.rains = new RainRoutes(rainService, config.limits());
-        this.grab = new GrabRoute(cache, grabService, limiter, new GrabMeters(metrics));
-        this.reads = new ReadRoutes(ledger, rainService);
+        this.grab = new GrabRoute(cache, grabService, limits, new GrabMeters(metrics));
+        this.reads = new ReadRoutes(new LedgerReads(ledger, rainService));
         this.roomEvents = roomEvents;
-        this.demo = config.demoMode() ? new DemoRoutes(authenticator, ledger, limiter) : null;
+        this.demo = config.demoMode() ? new DemoRoutes(authenticator, walletService, limits) : null;
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.rain.api.http;
 
-import dev.rain.api.ledger.LedgerExecutor;
-import dev.rain.common.ledger.WalletSql;
+import dev.rain.api.wallet.WalletService;
 import dev.rain.common.id.Ids;
+import dev.rain.common.ledger.WalletSql;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +18,10 @@ final class WalletRoutes {
     static final long MAX_DEPOSIT = 1_000_000_000_000L;
     private static final Set<String> FIELDS = Set.of("amount", "reference");
 
-    private final LedgerExecutor ledger;
+    private final WalletService wallets;
 
-    WalletRoutes(LedgerExecutor ledger) {
-        this.ledger = ledger;
+    WalletRoutes(WalletService wallets) {
+        this.wallets = wallets;
     }
 
     void mount(Router router) {
@@ -38,7 +38,7 @@ final class WalletRoutes {
         }
         Responses.requireJsonBody(ctx, true);
         DepositRequest request = depositRequest(ctx.body().buffer());
-        ledger.transaction(c -> WalletSql.deposit(c, userId, request.amount(), request.reference()))
+        wallets.deposit(userId, request.amount(), request.reference())
             .onSuccess(balance -> Responses.json(ctx, 201, balance))
             .onFailure(ctx::fail);
     }
@@ -57,13 +57,11 @@ final class WalletRoutes {
     private void me(RoutingContext ctx) {
         String userId = Authenticator.caller(ctx).userId();
         int limit = Responses.limit(ctx, 50, 200);
-        ledger.transaction(c -> {
-                WalletSql.readOneSnapshot(c);
-                return new JsonObject()
-                    .put("userId", userId)
-                    .put("balance", WalletSql.balance(c, userId))
-                    .put("entries", entries(WalletSql.entries(c, userId, limit)));
-            })
+        wallets.wallet(userId, limit)
+            .map(wallet -> new JsonObject()
+                .put("userId", wallet.userId())
+                .put("balance", wallet.balance())
+                .put("entries", entries(wallet.entries())))
             .onSuccess(wallet -> ctx.response().putHeader("Content-Type", "application/json").end(wallet.toBuffer()))
             .onFailure(ctx::fail);
     }

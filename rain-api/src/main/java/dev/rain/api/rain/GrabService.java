@@ -6,6 +6,8 @@ import dev.rain.common.ledger.RainRecord;
 import dev.rain.api.ratelimit.Limit;
 import dev.rain.api.redis.LuaScript;
 import dev.rain.common.RainStatus;
+import dev.rain.common.error.ErrorCode;
+import dev.rain.common.error.RainException;
 import dev.rain.common.id.Ids;
 import dev.rain.common.redis.RainKeys;
 import dev.rain.common.split.ShardLayout;
@@ -42,7 +44,11 @@ public final class GrabService {
         this.finisher = finisher;
     }
 
-    public Future<GrabOutcome> grab(RainRecord rain, String userId) {
+    /** A viewer in {@code roomId} taps {@code rain}; a rain of another room is refused with WRONG_ROOM. */
+    public Future<GrabOutcome> grab(RainRecord rain, String roomId, String userId) {
+        if (!rain.roomId().equals(roomId)) {
+            return Future.failedFuture(new RainException(ErrorCode.WRONG_ROOM, "this rain belongs to another room"));
+        }
         if (rain.status() == RainStatus.FINISHED) {
             return Future.succeededFuture(GrabOutcome.ENDED);
         }

@@ -1,7 +1,6 @@
 package dev.rain.api.ratelimit;
 
 import dev.rain.api.config.TrustedProxies;
-import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -17,21 +16,7 @@ import java.util.List;
  */
 public final class ClientIp {
 
-    private static final String RESOLVED = "rain.clientIp";
-
     private ClientIp() {
-    }
-
-    /** The client of a request, resolved once per request: every limit of the request counts the same address. */
-    public static String of(RoutingContext ctx, TrustedProxies trusted) {
-        String ip = ctx.get(RESOLVED);
-        if (ip == null) {
-            var peer = ctx.request().remoteAddress();
-            ip = resolve(peer == null ? null : peer.hostAddress(), ctx.request().headers().getAll("X-Forwarded-For"),
-                trusted);
-            ctx.put(RESOLVED, ip);
-        }
-        return ip;
     }
 
     /**

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -70,13 +69,13 @@ public final class ConnectionCaps {
     }
 
     /**
-     * Takes a room WebSocket slot of the request's client address and of {@code userId}; the returned release gives
-     * them back (once, however often it runs) and must run when the socket closes or the upgrade fails.
+     * Takes a room WebSocket slot of the client {@code address} (as {@link ClientIp#resolve} names it) and of
+     * {@code userId}; the returned release gives them back (once, however often it runs) and must run when the
+     * socket closes or the upgrade fails.
      *
      * @throws RainException TOO_MANY_CONNECTIONS when either holds its cap already; then nothing is taken
      */
-    public Runnable reserveWebSocket(RoutingContext ctx, String userId) {
-        String address = ClientIp.of(ctx, trusted);
+    public Runnable reserveWebSocket(String address, String userId) {
         if (!socketsPerAddress.tryOpen(address)) {
             refusedByAddress.increment();
             throw new RainException(ErrorCode.TOO_MANY_CONNECTIONS, "too many WebSockets open from your address");

@@ -1,14 +1,12 @@
 package dev.rain.api.ratelimit;
 
 import dev.rain.api.config.RateLimitConfig;
-import dev.rain.api.http.Problems;
-import dev.rain.common.error.ErrorCode;
-import dev.rain.common.error.RainException;
+import dev.rain.api.config.TrustedProxies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * client address on every /v1 request and a small budget of RAIN_NOT_FOUND answers per client address
  * so that codes cannot be enumerated (both by rate-limit.lua, here), and per viewer per rain on grabs,
  * which the grab script charges itself in the same step as the grab (one round trip per tap, not two;
- * this class gives it the limit and answers its refusals). There is no way around them but
- * configuration: tests and benchmarks raise the numbers.
+ * this class gives it the limit and counts its refusals). There is no way around them but
+ * configuration: tests and benchmarks raise the numbers. The rules only: http/ turns a refusal into an answer.
  */
 public final class RequestLimiter {
 
@@ -45,40 +43,33 @@ public final class RequestLimiter {
         this.metrics = metrics;
         this.connections = new ConnectionCaps(config, metrics);
         // Registered up front so that dashboards see zeros rather than no series before the first refusal.
-        for (String limit : List.of("ip", "unknown_code", "grab")) {
+        for (String limit : List.of(Refusal.ADDRESS, Refusal.UNKNOWN_CODE, Refusal.GRAB)) {
             Counter.builder("rain.rate.limited").tag("limit", limit).register(metrics);
             Counter.builder("rain.rate.limiter.errors").tag("limit", limit).register(metrics);
         }
     }
 
     /**
-     * Route handler of every /v1 request, before authentication so that token guessing is limited
-     * too. A request that names a rain is also refused while its address has spent its unknown-code
-     * budget, whether the code exists or not: otherwise the difference would still tell.
+     * Charges an address's request budget; a request that names a rain is also refused while its address has
+     * spent its unknown-code budget, whether the code exists or not: otherwise the difference would still tell.
+     * Empty when the request may go on.
      *
      * <p>Fails open: if Redis cannot answer, the request goes on (logged and counted). Money never
      * depends on this limit, and failing closed would turn a Redis blip into an outage of every
      * route, reads from Postgres included.
      */
-    public void perIp(RoutingContext ctx) {
-        String ip = clientIp(ctx);
-        boolean namesARain = namesARain(ctx.normalizedPath());
-        leases.admit(AddressLeases.key(ip, namesARain), take -> addressCall(ip, namesARain, take)).onComplete(done -> {
-            if (done.failed() || done.result().allowed()) {
-                // Failed: Redis could not answer; counted and logged once per call, by addressCall.
-                ctx.next();
-            } else {
-                String limit = done.result().refused() == 0 ? "ip" : "unknown_code";
-                refuse(ctx, limit, done.result(), limit.equals("ip")
-                    ? "too many requests from your address" : "too many unknown rain codes from your address");
-            }
-        });
+    public Future<Optional<Refusal>> chargeAddress(String ip, boolean namesARain) {
+        // A failed call is counted and logged once per call, by addressCall, however many requests shared it.
+        return leases.admit(AddressLeases.key(ip, namesARain), take -> addressCall(ip, namesARain, take))
+            .map(verdict -> verdict.allowed() ? Optional.<Refusal>empty()
+                : Optional.of(refused(verdict.refused() == 0 ? Refusal.ADDRESS : Refusal.UNKNOWN_CODE, verdict)))
+            .otherwise(Optional.empty());
     }
 
     /** One call for an address's lease, shared by the requests waiting for it. */
     private Future<GcraScript.Verdict> addressCall(String ip, boolean namesARain, int take) {
         return script.check(addressBuckets(ip, namesARain, take))
-            .onFailure(failure -> failedOpen("ip", failure))
+            .onFailure(failure -> failedOpen(Refusal.ADDRESS, failure))
             .onSuccess(verdict -> {
                 if (verdict.refused() > 0) {
                     blockRainPaths(ip, verdict);
@@ -108,25 +99,22 @@ public final class RequestLimiter {
     }
 
     /**
-     * Failure handler of /v1: a RAIN_NOT_FOUND answer spends one of the address's unknown-code budget;
-     * the one that finds it spent is answered 429 instead. Fails open like {@link #perIp}.
+     * A RAIN_NOT_FOUND answer spends one of the address's unknown-code budget; the one that finds it spent is
+     * refused instead. Fails open like {@link #chargeAddress}.
      */
-    public void unknownCode(RoutingContext ctx) {
-        if (!(ctx.failure() instanceof RainException rain) || rain.code() != ErrorCode.RAIN_NOT_FOUND) {
-            ctx.next();
-            return;
-        }
-        script.check(List.of(unknownCodeBudget(clientIp(ctx), 1))).onComplete(done -> {
-            if (done.failed()) {
-                failedOpen("unknown_code", done.cause());
-                ctx.next();
-            } else if (done.result().allowed()) {
-                ctx.next();
-            } else {
-                blockRainPaths(clientIp(ctx), done.result());
-                refuse(ctx, "unknown_code", done.result(), "too many unknown rain codes from your address");
-            }
-        });
+    public Future<Optional<Refusal>> spendUnknownCode(String ip) {
+        return script.check(List.of(unknownCodeBudget(ip, 1)))
+            .map(verdict -> {
+                if (verdict.allowed()) {
+                    return Optional.<Refusal>empty();
+                }
+                blockRainPaths(ip, verdict);
+                return Optional.of(refused(Refusal.UNKNOWN_CODE, verdict));
+            })
+            .recover(failure -> {
+                failedOpen(Refusal.UNKNOWN_CODE, failure);
+                return Future.succeededFuture(Optional.empty());
+            });
     }
 
     /** The caps on open connections and WebSockets of this instance. */
@@ -139,39 +127,31 @@ public final class RequestLimiter {
         return perViewer;
     }
 
-    /** The grab script refused a tap: 429 with how long to wait. */
-    public RainException tapRefused(RoutingContext ctx, long retryAfterMicros) {
-        count("rain.rate.limited", "grab");
-        ctx.response().putHeader("Retry-After", Long.toString(Limit.retryAfterSeconds(retryAfterMicros)));
-        return new RainException(ErrorCode.RATE_LIMITED, "too many grabs; wait before tapping again");
+    /** The grab script refused a tap: counted, and how long to wait. */
+    public Refusal tapRefused(long retryAfterMicros) {
+        count("rain.rate.limited", Refusal.GRAB);
+        return new Refusal(Refusal.GRAB, Limit.retryAfterSeconds(retryAfterMicros));
     }
 
     /**
-     * The grab script could not run, so the tap could not be charged: 503, fail closed. A grab needs Redis
-     * anyway, so refusing costs an honest viewer nothing that the grab itself would not. (Money is safe
-     * either way: the script caps each viewer at maxGrabsPerUser, and a grab whose answer was lost after
-     * the script ran is still relayed from the outbox and credited.)
+     * The grab script could not run, so the tap could not be charged: counted and logged, and the grab fails
+     * closed. A grab needs Redis anyway, so refusing costs an honest viewer nothing that the grab itself would
+     * not. (Money is safe either way: the script caps each viewer at maxGrabsPerUser, and a grab whose answer
+     * was lost after the script ran is still relayed from the outbox and credited.)
      */
-    public RainException grabUnavailable(RoutingContext ctx, Throwable failure) {
-        count("rain.rate.limiter.errors", "grab");
-        warn("grab", failure);
-        ctx.response().putHeader("Retry-After", "1");
-        return new RainException(ErrorCode.UNAVAILABLE, "grabs cannot be checked right now; try again");
+    public void grabUnavailable(Throwable failure) {
+        count("rain.rate.limiter.errors", Refusal.GRAB);
+        warn(Refusal.GRAB, failure);
     }
 
-    private String clientIp(RoutingContext ctx) {
-        return ClientIp.of(ctx, config.trustedProxies());
+    /** The proxies whose {@code X-Forwarded-For} is believed when a request's client address is resolved. */
+    public TrustedProxies trustedProxies() {
+        return config.trustedProxies();
     }
 
-    /** Every /v1/rains/{code}... route names a rain; POST /v1/rains does not. */
-    private static boolean namesARain(String path) {
-        return path != null && path.startsWith("/v1/rains/") && path.length() > "/v1/rains/".length();
-    }
-
-    private void refuse(RoutingContext ctx, String limit, GcraScript.Verdict verdict, String detail) {
+    private Refusal refused(String limit, GcraScript.Verdict verdict) {
         count("rain.rate.limited", limit);
-        ctx.response().putHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
-        Problems.send(ctx, ErrorCode.RATE_LIMITED, detail, null);
+        return new Refusal(limit, verdict.retryAfterSeconds());
     }
 
     private void failedOpen(String limit, Throwable failure) {
@@ -189,7 +169,7 @@ public final class RequestLimiter {
         long last = lastWarning.get();
         if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
             LOG.warn("rate limiter unavailable ({} limit {}): {}", limit,
-                limit.equals("grab") ? "fails closed" : "fails open", failure.toString());
+                limit.equals(Refusal.GRAB) ? "fails closed" : "fails open", failure.toString());
         }
     }
 }
