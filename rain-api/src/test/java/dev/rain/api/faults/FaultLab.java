@@ -156,6 +156,9 @@ final class FaultLab implements AutoCloseable {
         env.put("RAIN_JWT_SECRET", SECRET);
         env.put("RAIN_HTTP_HOST", "127.0.0.1");
         env.put("RAIN_HTTP_PORT", Integer.toString(port));
+        // Two instances run side by side: each takes a free management port of its own, on loopback.
+        env.put("RAIN_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("RAIN_MANAGEMENT_PORT", "0");
         env.put("RAIN_HTTP_INSTANCES", "2");
         env.put("RAIN_INSTANCE_ID", id);
         env.put("RAIN_PG_POOL_SIZE", "6");
