@@ -129,7 +129,12 @@ async function shot(page, name) {
 async function openConsole(browser) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(`${BASE}/app/console.html`);
+  // What a person does first: open the address ./rainctl up prints, then choose the console.
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('a.choice[href="console.html"]');
+  await shot(page, 'home');
+  await page.click('a.choice[href="console.html"]');
+  await page.waitForURL(`${BASE}/app/console.html`);
   await shot(page, 'console-signin');
   await page.fill('#signin-user', ANCHOR);
   await page.click('#signin-button');

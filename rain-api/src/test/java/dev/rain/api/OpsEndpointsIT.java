@@ -20,7 +20,9 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -186,6 +188,24 @@ class OpsEndpointsIT {
         ApiClient.Answer elsewhere = management.get("/v1/wallets/me", system.token("v", "viewer"));
         assertEquals(404, elsewhere.status(), elsewhere.raw());
         assertTrue(elsewhere.contentType().startsWith("application/problem+json"), elsewhere.contentType());
+    }
+
+    @Test
+    @DisplayName("the base address a person opens leads to the home page in one redirect, and /app/ serves it")
+    void baseAddressLeadsToTheHomePage() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String base = "http://127.0.0.1:" + system.api().config().httpPort();
+        for (String path : List.of("/", "/app")) {
+            HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, redirect.statusCode(), path);
+            assertEquals("/app/", redirect.headers().firstValue("Location").orElse(""), path);
+        }
+        HttpResponse<String> home = http.send(HttpRequest.newBuilder(URI.create(base + "/app/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, home.statusCode(), "/app/ must serve the page, not redirect to itself");
+        assertTrue(home.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(home.body().contains("Anchor console"), home.body());
     }
 
     @Test

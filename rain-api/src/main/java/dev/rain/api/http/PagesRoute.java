@@ -11,7 +11,14 @@ final class PagesRoute {
 
     void mount(Router router) {
         router.get("/").handler(ctx -> ctx.redirect("/app/"));
-        router.get("/app").handler(ctx -> ctx.redirect("/app/"));
+        // Vert.x matches "/app" to "/app/" too: redirecting that one would send the home page to itself forever.
+        router.get("/app").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                ctx.next();
+            } else {
+                ctx.redirect("/app/");
+            }
+        });
         router.get("/app/*").handler(ctx -> {
             // The pages hold bearer tokens: no inline script, no foreign origin, no framing.
             ctx.response()
