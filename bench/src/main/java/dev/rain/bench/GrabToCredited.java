@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,79 +40,86 @@ public final class GrabToCredited {
     private static final int PAGE = 10_000;
 
     public static void main(String[] args) throws Exception {
-        String host = args[0];
-        int port = Integer.parseInt(args[1]);
-        String code = args[2];
-        String room = args[3];
-        Path tokens = Path.of(args[4]);
-        int rate = Integer.parseInt(args[5]);
-        int seconds = Integer.parseInt(args[6]);
-        String pgUrl = args[7];
-        String pgUser = args[8];
-        String pgPassword = args[9];
-        int connections = Integer.parseInt(args[10]);
-        int threads = Integer.parseInt(args[11]);
-        Path luaDir = Path.of(args[12]);
-        Path out = Files.createDirectories(Path.of(args[13]));
-        long total = (long) rate * seconds;
-
+        Options options = Options.parse(args);
         Map<String, Long> creditedAt = new ConcurrentHashMap<>();
-        Poller poller = new Poller(pgUrl, pgUser, pgPassword, code, creditedAt);
-        Thread pollThread = new Thread(poller, "ledger-poller");
-        pollThread.setDaemon(true);
-        pollThread.start();
-        // The poller's first query must have run before the first grab: a JVM that has just started takes
-        // one to three seconds to load the driver and log in, and until then every credit would count as late.
-        if (!poller.ready.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the ledger poller did not reach Postgres within 30 s");
+        Poller poller = Poller.start(options, creditedAt);
+        int wrkExit = runWrk(options);
+        Answers answers = Answers.read(options.out(), options.threads());
+        String wrkLine = Files.readAllLines(options.out().resolve("wrk.txt")).stream()
+            .filter(line -> line.startsWith("BENCH ")).findFirst().orElse("");
+        awaitCredits(answers, creditedAt);
+        poller.stop();
+        System.exit(report(options, wrkExit, answers, wrkLine, creditedAt) ? 0 : 3);
+    }
+
+    /** The command line, in the order bench/run passes it. */
+    private record Options(String host, int port, String code, String room, Path tokens, int rate, int seconds,
+                           String pgUrl, String pgUser, String pgPassword, int connections, int threads,
+                           Path luaDir, Path out) {
+
+        static Options parse(String[] args) throws IOException {
+            return new Options(args[0], Integer.parseInt(args[1]), args[2], args[3], Path.of(args[4]),
+                Integer.parseInt(args[5]), Integer.parseInt(args[6]), args[7], args[8], args[9],
+                Integer.parseInt(args[10]), Integer.parseInt(args[11]), Path.of(args[12]),
+                Files.createDirectories(Path.of(args[13])));
         }
 
-        // wrk runs a few seconds past the schedule so the last answers arrive; the parked connections then idle.
-        ProcessBuilder wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + (seconds + 5) + "s",
-            "--timeout", "10s", "-s", luaDir.resolve("g2c.lua").toString(), "http://" + host + ":" + port)
-            .redirectErrorStream(true)
-            .redirectOutput(out.resolve("wrk.txt").toFile());
-        wrk.environment().putAll(Map.of(
-            "BENCH_LUA_DIR", luaDir.toString(),
-            "BENCH_GRAB_PATH", "/v1/rains/" + code + "/grab",
-            "BENCH_ROOM", room,
-            "BENCH_TOKENS", tokens.toString(),
-            "BENCH_G2C_RATE", Integer.toString(rate),
-            "BENCH_G2C_TOTAL", Long.toString(total),
-            "BENCH_G2C_THREADS", Integer.toString(threads),
-            "BENCH_G2C_OUT", out.toString()));
-        int wrkExit = wrk.start().waitFor();
-        Answers answers = Answers.read(out, threads);
-        String wrkLine = Files.readAllLines(out.resolve("wrk.txt")).stream()
-            .filter(line -> line.startsWith("BENCH ")).findFirst().orElse("");
+        long total() {
+            return (long) rate * seconds;
+        }
+    }
 
+    /** Runs wrk with g2c.lua to the end and returns its exit code; its output goes to wrk.txt. */
+    private static int runWrk(Options o) throws IOException, InterruptedException {
+        // wrk runs a few seconds past the schedule so the last answers arrive; the parked connections then idle.
+        ProcessBuilder wrk = new ProcessBuilder("wrk", "-t" + o.threads(), "-c" + o.connections(),
+            "-d" + (o.seconds() + 5) + "s", "--timeout", "10s", "-s", o.luaDir().resolve("g2c.lua").toString(),
+            "http://" + o.host() + ":" + o.port())
+            .redirectErrorStream(true)
+            .redirectOutput(o.out().resolve("wrk.txt").toFile());
+        wrk.environment().putAll(Map.of(
+            "BENCH_LUA_DIR", o.luaDir().toString(),
+            "BENCH_GRAB_PATH", "/v1/rains/" + o.code() + "/grab",
+            "BENCH_ROOM", o.room(),
+            "BENCH_TOKENS", o.tokens().toString(),
+            "BENCH_G2C_RATE", Integer.toString(o.rate()),
+            "BENCH_G2C_TOTAL", Long.toString(o.total()),
+            "BENCH_G2C_THREADS", Integer.toString(o.threads()),
+            "BENCH_G2C_OUT", o.out().toString()));
+        return wrk.start().waitFor();
+    }
+
+    /** Waits up to 60 s for the poller to have seen every WON packet in the ledger. */
+    private static void awaitCredits(Answers answers, Map<String, Long> creditedAt) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && !creditedAt.keySet().containsAll(answers.wonAt.keySet())) {
             Thread.sleep(100);
         }
-        poller.stop();
-        pollThread.join(5_000);
+    }
 
+    /** Writes credit-by-second.txt and prints the result line; true when every grab was answered and credited. */
+    private static boolean report(Options o, int wrkExit, Answers answers, String wrkLine,
+                                  Map<String, Long> creditedAt) throws IOException {
         long[] toCredit = answers.wonAt.entrySet().stream()
             .filter(e -> creditedAt.containsKey(e.getKey()))
             .mapToLong(e -> toCreditMicros(e.getValue(), creditedAt.get(e.getKey())))
             .toArray();
         Percentiles credit = new Percentiles(toCredit);
-        writeBySecond(out.resolve("credit-by-second.txt"), answers, creditedAt);
+        writeBySecond(o.out().resolve("credit-by-second.txt"), answers, creditedAt);
         // Requests that left on time have no L line: their lag is zero (to wrk's 1 ms timer).
-        long[] lags = java.util.Arrays.copyOf(answers.lateBy, (int) Math.max(answers.lateBy.length, answers.answered));
+        long[] lags = Arrays.copyOf(answers.lateBy, (int) Math.max(answers.lateBy.length, answers.answered));
         Percentiles lag = new Percentiles(lags);
         double sendSeconds = (answers.lastAnswer - answers.start) / 1e6;
-        boolean complete = wrkExit == 0 && answers.answered == total;
-        System.out.printf(java.util.Locale.ROOT,
+        boolean complete = wrkExit == 0 && answers.answered == o.total();
+        System.out.printf(Locale.ROOT,
             "rate=%d seconds=%d asked=%d answered=%d all_answered=%s failed=%d won=%d credited=%d missing=%d "
                 + "achieved_rate=%.0f grab_p50_ms=%.2f grab_p99_ms=%.2f sched_lag_p99_ms=%.2f sched_lag_max_ms=%.2f "
                 + "credit_p50_ms=%.1f credit_p99_ms=%.1f credit_max_ms=%.1f poll_ms=%d%n",
-            rate, seconds, total, answers.answered, complete, answers.failed, answers.wonAt.size(), credit.count(),
-            answers.wonAt.size() - credit.count(), answers.answered / sendSeconds,
+            o.rate(), o.seconds(), o.total(), answers.answered, complete, answers.failed, answers.wonAt.size(),
+            credit.count(), answers.wonAt.size() - credit.count(), answers.answered / sendSeconds,
             field(wrkLine, "p50_us") / 1e3, field(wrkLine, "p99_us") / 1e3, lag.at(99) / 1e3, lag.max() / 1e3,
             credit.at(50) / 1e3, credit.at(99) / 1e3, credit.max() / 1e3, POLL_MILLIS);
-        System.exit(complete && credit.count() == answers.wonAt.size() ? 0 : 3);
+        return complete && credit.count() == answers.wonAt.size();
     }
 
     /**
@@ -130,7 +139,7 @@ public final class GrabToCredited {
         List<String> lines = new ArrayList<>(List.of("second won credit_p50_ms credit_p99_ms credit_max_ms"));
         bySecond.forEach((second, latencies) -> {
             Percentiles p = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
-            lines.add(String.format(java.util.Locale.ROOT, "%d %d %.1f %.1f %.1f", second, p.count(), p.at(50) / 1e3,
+            lines.add(String.format(Locale.ROOT, "%d %d %.1f %.1f %.1f", second, p.count(), p.at(50) / 1e3,
                 p.at(99) / 1e3, p.max() / 1e3));
         });
         Files.write(file, lines);
@@ -210,9 +219,10 @@ public final class GrabToCredited {
         private final Map<String, Long> creditedAt;
         private volatile boolean running = true;
         /** Counted down when the first poll has returned. */
-        final CountDownLatch ready = new CountDownLatch(1);
+        private final CountDownLatch ready = new CountDownLatch(1);
+        private final Thread thread = new Thread(this, "ledger-poller");
 
-        Poller(String url, String user, String password, String code, Map<String, Long> creditedAt) {
+        private Poller(String url, String user, String password, String code, Map<String, Long> creditedAt) {
             this.url = url;
             this.user = user;
             this.password = password;
@@ -220,8 +230,22 @@ public final class GrabToCredited {
             this.creditedAt = creditedAt;
         }
 
-        void stop() {
+        /** Starts polling on a daemon thread and returns once the first poll has returned. */
+        static Poller start(Options o, Map<String, Long> creditedAt) throws InterruptedException {
+            Poller poller = new Poller(o.pgUrl(), o.pgUser(), o.pgPassword(), o.code(), creditedAt);
+            poller.thread.setDaemon(true);
+            poller.thread.start();
+            // The first query must have run before the first grab: a JVM that has just started takes one to
+            // three seconds to load the driver and log in, and until then every credit would count as late.
+            if (!poller.ready.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the ledger poller did not reach Postgres within 30 s");
+            }
+            return poller;
+        }
+
+        void stop() throws InterruptedException {
             running = false;
+            thread.join(5_000);
         }
 
         @Override

@@ -36,6 +36,17 @@ public final class PrepareFloor {
         long[] amounts = PacketSplitter.split(RainMode.LUCKY, 100L * n, n, random);
         int[] order = PacketSplitter.shuffledOrder(n, random);
         long t1 = System.nanoTime();
+        byte[][] packets = encodeInLoadOrder(amounts, order);
+        long t2 = System.nanoTime();
+        int commands = push(host, port, packets, perShard, batch);
+        long t3 = System.nanoTime();
+        System.out.printf(Locale.ROOT,
+            "packets=%d split_shuffle_s=%.3f encode_s=%.3f rpush_s=%.3f rpush_commands=%d floor_s=%.3f%n",
+            n, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, commands, (t3 - t0) / 1e9);
+    }
+
+    private static byte[][] encodeInLoadOrder(long[] amounts, int[] order) {
+        int n = order.length;
         // As the product does: the amounts gathered in load order first, then encoded.
         long[] loadOrderAmounts = new long[n];
         for (int i = 0; i < n; i++) {
@@ -45,8 +56,16 @@ public final class PrepareFloor {
         for (int i = 0; i < n; i++) {
             packets[i] = ShardDeal.encode(order[i], loadOrderAmounts[i]);
         }
-        long t2 = System.nanoTime();
+        return packets;
+    }
 
+    /**
+     * RPUSHes the packets in batches into shard lists, UNLINKs the lists, and returns the number of RPUSHes once
+     * every reply has been read.
+     */
+    private static int push(String host, int port, byte[][] packets, int perShard, int batch)
+        throws IOException, InterruptedException {
+        int n = packets.length;
         String prefix = "bench:prepare-floor:" + System.nanoTime() + ":";
         int commands = 0;
         try (Socket socket = new Socket(host, port)) {
@@ -54,11 +73,7 @@ public final class PrepareFloor {
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             int shards = (n + perShard - 1) / perShard;
-            int expected = 0;
-            for (int from = 0; from < n; from += batch) {
-                expected++;
-            }
-            final int replies = expected + shards;
+            int replies = (n + batch - 1) / batch + shards;
             Thread reader = new Thread(() -> readReplies(in, replies));
             reader.start();
             for (int from = 0; from < n; from += batch) {
@@ -75,10 +90,7 @@ public final class PrepareFloor {
             out.flush();
             reader.join();
         }
-        long t3 = System.nanoTime();
-        System.out.printf(Locale.ROOT,
-            "packets=%d split_shuffle_s=%.3f encode_s=%.3f rpush_s=%.3f rpush_commands=%d floor_s=%.3f%n",
-            n, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, commands, (t3 - t0) / 1e9);
+        return commands;
     }
 
     private static void writeCommand(OutputStream out, String key, byte[][] packets, int from, int to)

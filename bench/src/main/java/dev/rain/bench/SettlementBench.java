@@ -244,39 +244,9 @@ public final class SettlementBench {
                 ddl.execute("CREATE TABLE bench_floor_accounts (LIKE accounts INCLUDING ALL)");
             }
             c.setAutoCommit(false);
-            String code = "FLOORxxxxxxxxxxxxxxxxx";
             Timestamp occurredAt = Timestamp.from(Instant.now());
             long started = System.nanoTime();
-            try (PreparedStatement transfers = c.prepareStatement("""
-                     INSERT INTO bench_floor_transfers (biz_id, kind, debit_account, credit_account, amount,
-                                                        config_code, user_id, grab_slot, occurred_at)
-                     SELECT t.biz_id, 'GRAB', ?, 'wallet:' || t.user_id, ?, ?, t.user_id, 1, ?
-                     FROM unnest(?::text[], ?::text[]) AS t(biz_id, user_id)""");
-                 PreparedStatement accounts = c.prepareStatement("""
-                     INSERT INTO bench_floor_accounts (account_id, balance)
-                     SELECT 'wallet:' || u, ? FROM unnest(?::text[]) AS u""")) {
-                for (int from = 0; from < n; from += batch) {
-                    int size = Math.min(batch, n - from);
-                    String[] bizIds = new String[size];
-                    String[] users = new String[size];
-                    for (int i = 0; i < size; i++) {
-                        bizIds[i] = code + ':' + (from + i);
-                        users[i] = "floor-" + (from + i);
-                    }
-                    Array userArray = c.createArrayOf("text", users);
-                    transfers.setString(1, "escrow:" + code);
-                    transfers.setLong(2, 100);
-                    transfers.setString(3, code);
-                    transfers.setTimestamp(4, occurredAt);
-                    transfers.setArray(5, c.createArrayOf("text", bizIds));
-                    transfers.setArray(6, userArray);
-                    transfers.executeUpdate();
-                    accounts.setLong(1, 100);
-                    accounts.setArray(2, userArray);
-                    accounts.executeUpdate();
-                    c.commit();
-                }
-            }
+            insertFloorRows(c, occurredAt, n, batch);
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "rows=%d batch=%d seconds=%.3f rows_per_s=%.0f%n", n, batch, seconds,
                 n / seconds);
@@ -285,5 +255,46 @@ public final class SettlementBench {
                 ddl.execute("DROP TABLE bench_floor_transfers, bench_floor_accounts");
             }
         }
+    }
+
+    /** The floor's rain: a code as long as a real one, so the rows are as wide as the ledger's. */
+    private static final String FLOOR_CODE = "FLOORxxxxxxxxxxxxxxxxx";
+
+    private static void insertFloorRows(Connection c, Timestamp occurredAt, int n, int batch) throws Exception {
+        try (PreparedStatement transfers = c.prepareStatement("""
+                 INSERT INTO bench_floor_transfers (biz_id, kind, debit_account, credit_account, amount,
+                                                    config_code, user_id, grab_slot, occurred_at)
+                 SELECT t.biz_id, 'GRAB', ?, 'wallet:' || t.user_id, ?, ?, t.user_id, 1, ?
+                 FROM unnest(?::text[], ?::text[]) AS t(biz_id, user_id)""");
+             PreparedStatement accounts = c.prepareStatement("""
+                 INSERT INTO bench_floor_accounts (account_id, balance)
+                 SELECT 'wallet:' || u, ? FROM unnest(?::text[]) AS u""")) {
+            for (int from = 0; from < n; from += batch) {
+                insertFloorBatch(c, transfers, accounts, occurredAt, from, Math.min(batch, n - from));
+            }
+        }
+    }
+
+    /** One batch: its journal rows and its new wallets, in one transaction. */
+    private static void insertFloorBatch(Connection c, PreparedStatement transfers, PreparedStatement accounts,
+                                         Timestamp occurredAt, int from, int size) throws Exception {
+        String[] bizIds = new String[size];
+        String[] users = new String[size];
+        for (int i = 0; i < size; i++) {
+            bizIds[i] = FLOOR_CODE + ':' + (from + i);
+            users[i] = "floor-" + (from + i);
+        }
+        Array userArray = c.createArrayOf("text", users);
+        transfers.setString(1, "escrow:" + FLOOR_CODE);
+        transfers.setLong(2, 100);
+        transfers.setString(3, FLOOR_CODE);
+        transfers.setTimestamp(4, occurredAt);
+        transfers.setArray(5, c.createArrayOf("text", bizIds));
+        transfers.setArray(6, userArray);
+        transfers.executeUpdate();
+        accounts.setLong(1, 100);
+        accounts.setArray(2, userArray);
+        accounts.executeUpdate();
+        c.commit();
     }
 }
