@@ -76,7 +76,7 @@ public final class RainApi {
         this.database = Database.connect(config.postgres(), "rain-api-" + config.instanceId());
         this.ledger = new LedgerExecutor(vertx, database, config.postgres().poolSize());
         this.redis = RedisClients.commands(vertx, config);
-        this.producer = Producers.settlement(config.kafkaBootstrap(), "rain-api-" + config.instanceId());
+        this.producer = Producers.settlement(config.kafkaBootstrap(), config.kafkaSecurity(), "rain-api-" + config.instanceId());
         this.authenticator = new Authenticator(vertx, config.jwt());
         RainCache cache = new RainCache(ledger);
         EmptyShards emptyShards = new EmptyShards();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.api.kafka.Producers;
+import dev.rain.common.config.KafkaSecurity;
 import dev.rain.common.event.Json;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.id.Ids;
@@ -65,7 +66,7 @@ class ReconciliationIT {
         // Two claims for two other packets of the rain, as a message from elsewhere would carry them.
         List<Integer> forged = IntStream.range(0, 10).boxed()
             .filter(i -> !Ids.packetId(code, i).equals(wonPacket)).limit(2).toList();
-        try (KafkaProducer<String, byte[]> producer = Producers.settlement(system.kafkaBootstrap(), "recon-forger")) {
+        try (KafkaProducer<String, byte[]> producer = Producers.settlement(system.kafkaBootstrap(), KafkaSecurity.PLAINTEXT, "recon-forger")) {
             for (int index : forged) {
                 String user = "forger-" + index;
                 SettlementEvent claim = SettlementEvent.grab(Ids.packetId(code, index), code, ROOM, ANCHOR, user, 100,

@@ -7,22 +7,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The environment a container gets, resolved from the manifests as the kubelet would: envFrom first, then
- * env entries. A reference to a ConfigMap or Secret that no manifest (nor CloudNativePG) creates fails, as
- * the pod would never start.
+ * env entries, each value with $(NAME) of an earlier variable expanded. A reference to a ConfigMap or Secret
+ * that neither a manifest, nor the README's one-time creation, nor an operator makes fails, as the pod would
+ * never start.
  */
 final class ContainerEnvironment {
 
-    /** The keys of the Secret "<cluster>-app" CloudNativePG creates for the database owner. */
-    static final Set<String> CNPG_APP_SECRET_KEYS =
-        Set.of("username", "password", "dbname", "host", "port", "uri", "jdbc-uri", "pgpass", "user");
+    /** $(NAME), which the kubelet replaces by an earlier variable's value; $$(NAME) escapes it. */
+    private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
     private final Manifests manifests;
+    private final SecretSources secrets;
 
     ContainerEnvironment(Manifests manifests) {
         this.manifests = manifests;
+        this.secrets = new SecretSources(manifests);
     }
 
     Map<String, String> resolve(Manifest workload, JsonNode container) {
@@ -43,9 +47,36 @@ final class ContainerEnvironment {
             }
         }
         for (JsonNode variable : container.path("env")) {
-            env.put(variable.path("name").asText(), value(workload, variable));
+            env.put(variable.path("name").asText(), expand(value(workload, variable), env, variable));
         }
         return env;
+    }
+
+    /** The variables of a container that only feed $(NAME) references of later ones: read by the kubelet. */
+    static Set<String> referencedOnly(JsonNode container) {
+        Set<String> referenced = new java.util.HashSet<>();
+        for (JsonNode variable : container.path("env")) {
+            Matcher m = REFERENCE.matcher(variable.path("value").asText());
+            while (m.find()) {
+                referenced.add(m.group(1));
+            }
+        }
+        return referenced;
+    }
+
+    private static String expand(String value, Map<String, String> earlier, JsonNode variable) {
+        if (!variable.has("value")) {
+            return value; // the kubelet expands only literal values
+        }
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            // An undefined name stays as written, as the kubelet leaves it.
+            String replacement = earlier.getOrDefault(m.group(1), m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private String value(Manifest workload, JsonNode variable) {
@@ -89,21 +120,17 @@ final class ContainerEnvironment {
             }
             return value;
         }
-        Manifest cluster = cnpgClusterOwning(secretName).orElseThrow(() -> new AssertionError(
-            workload + " " + variable + ": Secret " + secretName + " is neither in k8s/ nor made by an operator"));
-        if (!CNPG_APP_SECRET_KEYS.contains(key)) {
-            throw new AssertionError(workload + " " + variable + ": CloudNativePG's " + secretName + " has no key " + key);
+        Set<String> keys = secrets.keys(secretName).orElseThrow(() -> new AssertionError(workload + " " + variable
+            + ": Secret " + secretName + " is neither created once as k8s/README.md says nor made by an operator"));
+        if (!keys.contains(key)) {
+            throw new AssertionError(workload + " " + variable + ": Secret " + secretName + " has no key " + key
+                + " (has " + keys + ")");
         }
-        String owner = cluster.spec().path("bootstrap").path("initdb").path("owner").asText();
-        return key.equals("username") || key.equals("user") ? owner : "password-made-by-cloudnative-pg";
+        return secrets.standIn(secretName, key);
     }
 
-    /** CloudNativePG names the owner's Secret "<cluster>-app". */
-    Optional<Manifest> cnpgClusterOwning(String secretName) {
-        return manifests.all().stream()
-            .filter(m -> m.type().equals(KubernetesModels.CNPG_CLUSTER))
-            .filter(m -> secretName.equals(m.name() + "-app"))
-            .findFirst();
+    SecretSources secrets() {
+        return secrets;
     }
 
     static Map<String, String> secretData(Manifest secret) {

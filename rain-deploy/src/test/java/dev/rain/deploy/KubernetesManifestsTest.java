@@ -2,12 +2,10 @@ package dev.rain.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rain.api.config.ApiConfig;
-import dev.rain.common.config.ConfigException;
 import dev.rain.settlement.config.ConsumerConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +25,11 @@ class KubernetesManifestsTest {
     static final String NAMESPACE = "rain";
     static final String API = "rain-api";
     static final String CONSUMER = "rain-settlement-consumer";
-    /** Stands in for the real secret the operator puts into rain-api-secrets. */
+    /** A JWT secret the API accepts, for configurations built outside k8s/. */
     static final String DEPLOYED_SECRET = "a-secret-of-at-least-32-bytes-from-openssl-rand";
+    /** A release tag names one version (7.2.5, 15.8, 0.1.0); 7 or 7.2 moves when a new one is pushed. */
+    static final java.util.regex.Pattern EXACT_TAG = java.util.regex.Pattern.compile("\\d+\\.\\d+(\\.\\d+)?([-.][\\w.-]+)?");
+    static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("@sha256:[0-9a-f]{64}$");
 
     static Manifests manifests;
     static ContainerEnvironment environments;
@@ -48,7 +49,8 @@ class KubernetesManifestsTest {
         Set<String> kinds = new HashSet<>();
         manifests.all().forEach(m -> kinds.add(m.kind()));
         assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-            "ConfigMap", "Secret", "Kafka", "KafkaNodePool", "KafkaTopic", "Cluster", "StatefulSet", "Job")), kinds.toString());
+            "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScheduledBackup", "StatefulSet", "Job",
+            "NetworkPolicy")), kinds.toString());
     }
 
     @Test
@@ -210,6 +212,8 @@ class KubernetesManifestsTest {
         Map<String, String> apiEnv = deployedApiEnvironment();
         Set<String> unread = new TreeSet<>(apiEnv.keySet());
         unread.removeAll(ServiceVariables.api(apiEnv));
+        // Only the kubelet reads these: they fill $(NAME) in a later variable.
+        unread.removeAll(ContainerEnvironment.referencedOnly(Pods.container(manifests.get("Deployment", API), "api")));
         assertEquals(Set.of(), unread, "set for the API but never read by it");
 
         Manifest consumer = manifests.get("Deployment", CONSUMER);
@@ -220,13 +224,89 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    @DisplayName("the shipped placeholder secret is refused by the API, so an unreplaced Secret cannot run")
-    void placeholderSecretIsRefused() {
-        Manifest api = manifests.get("Deployment", API);
-        Map<String, String> asShipped = environments.resolve(api, Pods.container(api, "api"));
-        ConfigException refused = assertThrows(ConfigException.class, () -> ApiConfig.fromEnv(asShipped));
-        assertTrue(refused.getMessage().contains("RAIN_JWT_SECRET"), refused.getMessage());
-        assertTrue(ApiConfig.fromEnv(deployedApiEnvironment()).jwt().secret().equals(DEPLOYED_SECRET));
+    @DisplayName("no file in k8s/ holds a Secret, so applying them never overwrites the real one with a placeholder")
+    void noSecretIsApplied() {
+        assertEquals(List.of(), manifests.ofKind("Secret"));
+    }
+
+    @Test
+    @DisplayName("every Secret a pod reads or mounts is created once as k8s/README.md says, or made by an operator, with that key")
+    void everySecretIsCreatedOnceOrByAnOperator() {
+        SecretSources secrets = environments.secrets();
+        List<String> problems = new ArrayList<>();
+        for (Manifest w : manifests.workloads()) {
+            for (JsonNode c : Pods.containers(w)) {
+                for (JsonNode e : c.path("env")) {
+                    JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                    if (!ref.isMissingNode()) {
+                        checkSecret(secrets, w, ref.path("name").asText(), ref.path("key").asText(), problems);
+                    }
+                }
+                c.path("envFrom").forEach(from -> assertTrue(from.path("secretRef").isMissingNode(),
+                    w + " takes a whole Secret as its environment: name the keys"));
+            }
+            for (JsonNode volume : Manifests.podTemplate(w).path("spec").path("volumes")) {
+                JsonNode secret = volume.path("secret");
+                if (!secret.isMissingNode()) {
+                    assertFalse(secret.path("items").isEmpty(), w + " mounts all of " + secret.path("secretName"));
+                    secret.path("items").forEach(item ->
+                        checkSecret(secrets, w, secret.path("secretName").asText(), item.path("key").asText(), problems));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(secrets.createdOnce().containsKey("rain-api-secrets"), "README says how to create the JWT secret");
+    }
+
+    private static void checkSecret(SecretSources secrets, Manifest w, String name, String key, List<String> problems) {
+        Optional<Set<String>> keys = secrets.keys(name);
+        if (keys.isEmpty()) {
+            problems.add(w + " reads Secret " + name + ", which neither k8s/README.md creates nor an operator makes");
+        } else if (!keys.get().contains(key)) {
+            problems.add(w + " reads key " + key + " of Secret " + name + ", which has " + keys.get());
+        }
+    }
+
+    @Test
+    @DisplayName("kustomization.yaml applies every manifest file and sets the images of both services")
+    void kustomizationAppliesEverything() throws Exception {
+        Kustomization kustomization = Kustomization.load(RepoFiles.resolve("k8s"));
+        Set<String> files = new TreeSet<>();
+        try (var listing = java.nio.file.Files.list(RepoFiles.resolve("k8s"))) {
+            listing.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+                .filter(f -> !f.equals(Manifests.KUSTOMIZATION)).forEach(files::add);
+        }
+        assertEquals(files, new TreeSet<>(kustomization.resources()), "`kubectl apply -k k8s/` would skip or miss a file");
+        for (String name : List.of(API, CONSUMER)) {
+            String image = Pods.containers(manifests.get("Deployment", name)).get(0).path("image").asText();
+            assertTrue(kustomization.sets(image), "kustomization.yaml does not set " + image);
+        }
+    }
+
+    @Test
+    @DisplayName("no image is applied by a floating tag: each has a digest or an exact release tag, never latest or none")
+    void imagesArePinned() {
+        Kustomization kustomization = Kustomization.load(RepoFiles.resolve("k8s"));
+        List<String> images = new ArrayList<>();
+        manifests.workloads().forEach(w -> Pods.containers(w).forEach(c -> images.add(c.path("image").asText())));
+        manifests.ofKind("Cluster").forEach(c -> images.add(c.spec().path("imageName").asText()));
+        assertFalse(images.isEmpty());
+        List<String> floating = new ArrayList<>();
+        for (String image : images) {
+            String applied = kustomization.applied(image);
+            if (!isPinned(applied)) {
+                floating.add(image + (applied.equals(image) ? "" : " (applied as " + applied + ")"));
+            }
+        }
+        assertEquals(List.of(), floating, "images by floating tag");
+    }
+
+    static boolean isPinned(String image) {
+        if (DIGEST.matcher(image).find()) {
+            return true;
+        }
+        String name = Kustomization.name(image);
+        return image.length() > name.length() && EXACT_TAG.matcher(image.substring(name.length() + 1)).matches();
     }
 
     @Test
@@ -336,12 +416,10 @@ class KubernetesManifestsTest {
         }
     }
 
-    /** The API's environment once the placeholder secret has been replaced, as README says to. */
+    /** The API's environment, with the Secrets created as k8s/README.md says. */
     static Map<String, String> deployedApiEnvironment() {
         Manifest api = manifests.get("Deployment", API);
-        Map<String, String> env = new HashMap<>(environments.resolve(api, Pods.container(api, "api")));
-        env.put("RAIN_JWT_SECRET", DEPLOYED_SECRET);
-        return env;
+        return new HashMap<>(environments.resolve(api, Pods.container(api, "api")));
     }
 
     private static String annotation(Manifest workload, String key) {

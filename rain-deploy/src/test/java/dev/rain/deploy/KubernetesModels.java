@@ -25,6 +25,7 @@ final class KubernetesModels {
         Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
         Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
         Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+        Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
         Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
         Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
         Map.entry("batch/v1/Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class),
@@ -33,10 +34,12 @@ final class KubernetesModels {
             io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class),
         Map.entry("kafka.strimzi.io/v1/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
         Map.entry("kafka.strimzi.io/v1/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
-        Map.entry("kafka.strimzi.io/v1/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
+        Map.entry("kafka.strimzi.io/v1/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class),
+        Map.entry("kafka.strimzi.io/v1/KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class));
 
-    /** CloudNativePG publishes no Java model; its Cluster gets the structural checks only. */
+    /** CloudNativePG publishes no Java model; its kinds get the structural checks only. */
     static final String CNPG_CLUSTER = "postgresql.cnpg.io/v1/Cluster";
+    static final String CNPG_SCHEDULED_BACKUP = "postgresql.cnpg.io/v1/ScheduledBackup";
 
     /** Like the API server: "8080" is not an integer and 3 is not a string. */
     private static final ObjectMapper STRICT = JsonMapper.builder()
@@ -49,7 +52,7 @@ final class KubernetesModels {
     }
 
     static boolean isKnown(String type) {
-        return MODELS.containsKey(type) || CNPG_CLUSTER.equals(type);
+        return MODELS.containsKey(type) || CNPG_CLUSTER.equals(type) || CNPG_SCHEDULED_BACKUP.equals(type);
     }
 
     static Optional<Class<?>> model(String type) {

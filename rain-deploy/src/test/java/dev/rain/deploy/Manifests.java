@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
-/** Every object of every k8s/*.yaml file, in the order `kubectl apply -f k8s/` applies them. */
+/** Every object of every k8s/*.yaml file but kustomization.yaml (kustomize's own, not an API object). */
 final class Manifests {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final String KUSTOMIZATION = "kustomization.yaml";
 
     private final List<Manifest> all;
 
@@ -27,7 +28,8 @@ final class Manifests {
     static Manifests load(Path dir) {
         List<Manifest> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml"))
+                    .filter(f -> !f.getFileName().toString().equals(KUSTOMIZATION)).sorted().toList()) {
                 found.addAll(parse(file));
             }
         } catch (IOException e) {

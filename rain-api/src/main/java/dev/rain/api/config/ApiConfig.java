@@ -2,6 +2,7 @@ package dev.rain.api.config;
 
 import dev.rain.common.config.ConfigException;
 import dev.rain.common.config.Env;
+import dev.rain.common.config.KafkaSecurity;
 import dev.rain.common.ledger.PgConfig;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
  * @param redisClusterNodes seed masters of a Redis Cluster; empty for a single Redis at {@code redisUrl}
+ * @param kafkaSecurity how the settlement producer authenticates to Kafka (SASL, TLS) or PLAINTEXT
  */
 public record ApiConfig(
     String httpHost,
@@ -30,6 +32,7 @@ public record ApiConfig(
     int redisPoolSize,
     List<String> redisClusterNodes,
     String kafkaBootstrap,
+    KafkaSecurity kafkaSecurity,
     String settlementTopic,
     PgConfig postgres,
     JwtConfig jwt,
@@ -54,8 +57,8 @@ public record ApiConfig(
 
     public ApiConfig {
         redisClusterNodes = List.copyOf(redisClusterNodes);
-        if (jwt == null || httpTimeouts == null || management == null) {
-            throw new ConfigException("the token, HTTP timeout and management settings are required");
+        if (jwt == null || httpTimeouts == null || management == null || kafkaSecurity == null) {
+            throw new ConfigException("the token, HTTP timeout, management and Kafka security settings are required");
         }
     }
 
@@ -76,6 +79,7 @@ public record ApiConfig(
             env.integer("RAIN_REDIS_POOL_SIZE", 16, 1, 1024),
             RedisClusterNodes.fromEnv(env),
             env.matching("RAIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092", BOOTSTRAP, "host:port[,host:port...]"),
+            KafkaSecurity.fromEnv(env),
             env.matching("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name"),
             new PgConfig(
                 env.matching("RAIN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rain", JDBC_URL,
@@ -100,7 +104,7 @@ public record ApiConfig(
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
-            settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
+            kafkaSecurity, settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
             outboxStaleMillis, finisherIntervalMillis, httpTimeouts, management);
     }
 }

@@ -1,5 +1,6 @@
 package dev.rain.api.kafka;
 
+import dev.rain.common.config.KafkaSecurity;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -12,9 +13,14 @@ public final class Producers {
     private Producers() {
     }
 
-    public static KafkaProducer<String, byte[]> settlement(String bootstrap, String clientId) {
+    public static KafkaProducer<String, byte[]> settlement(String bootstrap, KafkaSecurity security, String clientId) {
+        return new KafkaProducer<>(settlementProperties(bootstrap, security, clientId));
+    }
+
+    static Properties settlementProperties(String bootstrap, KafkaSecurity security, String clientId) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(security.clientProperties());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         // A claim is acknowledged (deleted from the outbox) only once every in-sync replica has it.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -31,6 +37,6 @@ public final class Producers {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return props;
     }
 }

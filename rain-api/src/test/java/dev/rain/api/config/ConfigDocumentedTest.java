@@ -26,7 +26,8 @@ class ConfigDocumentedTest {
     private static final Path ROOT = Path.of("..");
     private static final List<Path> CONFIG_SOURCES = List.of(
         ROOT.resolve("rain-api/src/main/java/dev/rain/api/config"),
-        ROOT.resolve("rain-settlement-consumer/src/main/java/dev/rain/settlement/config"));
+        ROOT.resolve("rain-settlement-consumer/src/main/java/dev/rain/settlement/config"),
+        ROOT.resolve("rain-common/src/main/java/dev/rain/common/config"));
     private static final Pattern VARIABLE = Pattern.compile("\"(RAIN_[A-Z0-9_]+)\"");
     /** A table row: | `RAIN_X` / `RAIN_Y` | default | meaning | */
     private static final Pattern ROW = Pattern.compile("^\\|([^|]*RAIN_[^|]*)\\|([^|]+)\\|([^|]+)\\|", Pattern.MULTILINE);

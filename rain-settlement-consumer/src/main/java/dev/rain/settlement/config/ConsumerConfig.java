@@ -1,6 +1,7 @@
 package dev.rain.settlement.config;
 
 import dev.rain.common.config.Env;
+import dev.rain.common.config.KafkaSecurity;
 import dev.rain.common.ledger.PgConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
  * Everything the settlement consumer is told by its environment, read and checked once at start-up and
  * passed into constructors; nothing else reads the environment.
  *
+ * @param kafkaSecurity how the loops' consumers and dead-letter producers authenticate to Kafka, or PLAINTEXT
  * @param maxBatch   {@code max.poll.records}: the most claims applied in one database transaction
  * @param maxTries   how often one record may fail deterministically before it goes to the dead-letter topic
  * @param loops      poll loops in this process, each a consumer of the group with a ledger transaction of its
@@ -18,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public record ConsumerConfig(
     String kafkaBootstrap,
+    KafkaSecurity kafkaSecurity,
     String topic,
     String deadLetterTopic,
     String group,
@@ -35,6 +38,7 @@ public record ConsumerConfig(
 
     public ConsumerConfig {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+        Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(group, "group");
@@ -48,6 +52,7 @@ public record ConsumerConfig(
         // Every problem of one start-up attempt at once, so a deployment is fixed in one round.
         Env read = Env.collecting(env);
         String bootstrap = read.required("RAIN_KAFKA_BOOTSTRAP", BOOTSTRAP, "host:port[,host:port...]");
+        KafkaSecurity security = KafkaSecurity.fromEnv(read);
         String topic = read.matching("RAIN_SETTLEMENT_TOPIC", "rain.settlement.v1", TOPIC, "a Kafka topic name");
         String dlq = read.matching("RAIN_SETTLEMENT_DLQ_TOPIC", "rain.settlement.v1.dlq", TOPIC, "a Kafka topic name");
         String group = read.matching("RAIN_SETTLEMENT_GROUP", "rain-settlement", Pattern.compile("\\S{1,255}"),
@@ -70,24 +75,24 @@ public record ConsumerConfig(
                 + "): a connection for each loop and one for the readiness check");
         }
         read.failIfAnyProblem("settlement consumer");
-        return new ConsumerConfig(bootstrap, topic, dlq, group, new PgConfig(pgUrl, pgUser, pgPassword, poolSize),
+        return new ConsumerConfig(bootstrap, security, topic, dlq, group, new PgConfig(pgUrl, pgUser, pgPassword, poolSize),
             maxBatch, maxTries, loops, healthPort);
     }
 
     public ConsumerConfig withGroup(String newGroup) {
-        return new ConsumerConfig(kafkaBootstrap, topic, deadLetterTopic, newGroup, postgres, maxBatch, maxTries,
+        return new ConsumerConfig(kafkaBootstrap, kafkaSecurity, topic, deadLetterTopic, newGroup, postgres, maxBatch, maxTries,
             loops, healthPort);
     }
 
     public ConsumerConfig withLoops(int newLoops) {
-        return new ConsumerConfig(kafkaBootstrap, topic, deadLetterTopic, group, postgres, maxBatch, maxTries,
+        return new ConsumerConfig(kafkaBootstrap, kafkaSecurity, topic, deadLetterTopic, group, postgres, maxBatch, maxTries,
             newLoops, healthPort);
     }
 
     @Override
     public String toString() {
         // The password stays out of logs.
-        return "ConsumerConfig[kafka=" + kafkaBootstrap + ", topic=" + topic + ", dlq=" + deadLetterTopic + ", group="
+        return "ConsumerConfig[kafka=" + kafkaBootstrap + " " + kafkaSecurity + ", topic=" + topic + ", dlq=" + deadLetterTopic + ", group="
             + group + ", pg=" + postgres.jdbcUrl() + " as " + postgres.user() + " (pool " + postgres.poolSize()
             + "), maxBatch=" + maxBatch + ", maxTries=" + maxTries + ", loops=" + loops + ", healthPort=" + healthPort
             + "]";

@@ -1,5 +1,6 @@
 package dev.rain.settlement.kafka;
 
+import dev.rain.common.config.KafkaSecurity;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -17,9 +18,16 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
-    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String group, String clientId, int maxBatch) {
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, KafkaSecurity security, String group,
+            String clientId, int maxBatch) {
+        return new KafkaConsumer<>(consumerProperties(bootstrap, security, group, clientId, maxBatch));
+    }
+
+    static Properties consumerProperties(String bootstrap, KafkaSecurity security, String group, String clientId,
+            int maxBatch) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(security.clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         // Classic, not KIP-848's "consumer": the 3.9 brokers of docker-compose and the test containers lack it.
@@ -50,12 +58,18 @@ public final class KafkaClients {
         // Values stay bytes: decoding is ours, so a malformed one is a poison record, not a consumer crash.
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
             ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(props);
+        return props;
     }
 
-    public static KafkaProducer<String, byte[]> deadLetterProducer(String bootstrap, String clientId) {
+    public static KafkaProducer<String, byte[]> deadLetterProducer(String bootstrap, KafkaSecurity security,
+            String clientId) {
+        return new KafkaProducer<>(deadLetterProperties(bootstrap, security, clientId));
+    }
+
+    static Properties deadLetterProperties(String bootstrap, KafkaSecurity security, String clientId) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(security.clientProperties());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         // A record is skipped only once every in-sync replica holds its dead letter.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -71,6 +85,6 @@ public final class KafkaClients {
             StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return props;
     }
 }

@@ -54,10 +54,10 @@ public final class SettlementLoop implements AutoCloseable {
     public SettlementLoop(ConsumerConfig config, LedgerWriter ledger, int index) {
         String clientId = config.group() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.topic = config.topic();
-        this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.group(), clientId, config.maxBatch());
+        this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.kafkaSecurity(), config.group(), clientId, config.maxBatch());
         this.offsets = new SettledOffsets(consumer);
         DeadLetters deadLetters = new DeadLetters(
-            KafkaClients.deadLetterProducer(config.kafkaBootstrap(), clientId + "-dlq"), config.deadLetterTopic());
+            KafkaClients.deadLetterProducer(config.kafkaBootstrap(), config.kafkaSecurity(), clientId + "-dlq"), config.deadLetterTopic());
         this.booking = new BatchBooking(consumer, ledger, new LedgerInFlight(ledger, "rain-settlement-ledger-" + index),
             deadLetters, offsets, metrics, config.maxTries(), closeRequested);
         this.thread = new Thread(this::run, "rain-settlement-loop-" + index);

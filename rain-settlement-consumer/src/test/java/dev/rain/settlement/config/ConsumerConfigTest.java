@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rain.common.config.ConfigException;
+import dev.rain.common.config.KafkaSecurity;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -50,7 +51,7 @@ class ConsumerConfigTest {
         env.put("RAIN_SETTLEMENT_LOOPS", "3");
         env.put("RAIN_CONSUMER_HEALTH_PORT", "0");
         ConsumerConfig config = ConsumerConfig.fromEnv(env);
-        assertEquals(new ConsumerConfig("127.0.0.1:19092", "t1", "t1.dead", "g1", config.postgres(), 500, 5, 3, 0),
+        assertEquals(new ConsumerConfig("127.0.0.1:19092", KafkaSecurity.PLAINTEXT, "t1", "t1.dead", "g1", config.postgres(), 500, 5, 3, 0),
             config);
         assertEquals(7, config.postgres().poolSize());
     }
