@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param rateLimits   the abuse limits kept in Redis, and the proxies whose X-Forwarded-For is believed
  * @param instanceId   names this instance as a finisher lease holder and in logs
  * @param redisClusterNodes seed masters of a Redis Cluster; empty for a single Redis at {@code redisUrl}
+ * @param maxGroupMembers the most members a chat group may have
  */
 public record ApiConfig(
     String httpHost,
@@ -35,6 +36,7 @@ public record ApiConfig(
     JwtConfig jwt,
     boolean demoMode,
     RainLimits limits,
+    int maxGroupMembers,
     RateLimitConfig rateLimits,
     int packetsPerShard,
     int maxShards,
@@ -86,6 +88,8 @@ public record ApiConfig(
             jwt,
             demo,
             limits,
+            // WeChat's group size.
+            env.integer("RAIN_MAX_GROUP_MEMBERS", 500, 1, 100_000),
             RateLimitConfig.fromEnv(env),
             env.integer("RAIN_PACKETS_PER_SHARD", 10_000, 1, 10_000_000),
             env.integer("RAIN_MAX_SHARDS", 128, 1, 16_384),
@@ -100,7 +104,7 @@ public record ApiConfig(
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
-            settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
+            settlementTopic, postgres, jwt, demoMode, limits, maxGroupMembers, rateLimits, packetsPerShard, maxShards, id,
             outboxStaleMillis, finisherIntervalMillis, httpTimeouts, management);
     }
 }
