@@ -189,35 +189,12 @@ class GroupMembersIT {
         for (int g = 0; g < 10; g++) {
             groups.add("g-full-" + g);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(200);
-        Map<String, List<Future<ApiClient.Answer>>> answers = new java.util.HashMap<>();
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            for (String group : groups) {
-                for (int i = 0; i < 20; i++) {
-                    String path = "/v1/groups/" + group + "/members/racer-" + i;
-                    answers.computeIfAbsent(group, k -> new ArrayList<>()).add(pool.submit(() -> {
-                        go.await();
-                        return capped.put(path, service);
-                    }));
-                }
-            }
-            go.countDown();
-            for (String group : groups) {
-                int joined = 0;
-                for (Future<ApiClient.Answer> answer : answers.get(group)) {
-                    ApiClient.Answer a = answer.get(60, TimeUnit.SECONDS);
-                    if (a.status() == 204) {
-                        joined++;
-                    } else {
-                        assertProblem(a, 409, "GROUP_FULL");
-                    }
-                }
-                assertEquals(CAP, joined, group + ": joins answered 204");
-                assertEquals(CAP, system.queryLong("SELECT count(*) FROM group_members WHERE group_id = ?", group), group);
-            }
-        } finally {
-            pool.shutdownNow();
+        Map<String, List<ApiClient.Answer>> answers = raceJoins(groups, 20);
+        for (String group : groups) {
+            List<ApiClient.Answer> refused = answers.get(group).stream().filter(a -> a.status() != 204).toList();
+            refused.forEach(a -> assertProblem(a, 409, "GROUP_FULL"));
+            assertEquals(20 - CAP, refused.size(), group + ": joins refused");
+            assertEquals(CAP, system.queryLong("SELECT count(*) FROM group_members WHERE group_id = ?", group), group);
         }
         String member = read("g-full-0", service).getJsonArray("members").getString(0);
         assertEquals(204, capped.put("/v1/groups/g-full-0/members/" + member, service).status(),
@@ -225,6 +202,34 @@ class GroupMembersIT {
         assertProblem(capped.put("/v1/groups/g-full-0/members/late", service), 409, "GROUP_FULL");
         assertEquals(204, capped.delete("/v1/groups/g-full-0/members/" + member, service).status());
         assertEquals(204, capped.put("/v1/groups/g-full-0/members/late", service).status(), "a place freed is taken");
+    }
+
+    /** {@code perGroup} distinct users join each group on the capped instance, all released at once. */
+    private Map<String, List<ApiClient.Answer>> raceJoins(List<String> groups, int perGroup) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(groups.size() * perGroup);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            Map<String, List<Future<ApiClient.Answer>>> pending = new java.util.HashMap<>();
+            for (String group : groups) {
+                for (int i = 0; i < perGroup; i++) {
+                    String path = "/v1/groups/" + group + "/members/racer-" + i;
+                    pending.computeIfAbsent(group, k -> new ArrayList<>()).add(pool.submit(() -> {
+                        go.await();
+                        return capped.put(path, service);
+                    }));
+                }
+            }
+            go.countDown();
+            Map<String, List<ApiClient.Answer>> answers = new java.util.HashMap<>();
+            for (var group : pending.entrySet()) {
+                for (Future<ApiClient.Answer> answer : group.getValue()) {
+                    answers.computeIfAbsent(group.getKey(), k -> new ArrayList<>()).add(answer.get(60, TimeUnit.SECONDS));
+                }
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
