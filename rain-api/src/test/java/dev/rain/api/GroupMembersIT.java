@@ -63,9 +63,7 @@ class GroupMembersIT {
     @DisplayName("without a token every group route is 401")
     void nobodyIsRefused() throws Exception {
         String before = allMembers();
-        assertProblem(client.put("/v1/groups/g-anon/members/u1", null), 401, "UNAUTHORIZED");
-        assertProblem(client.delete("/v1/groups/g-anon/members/u1", null), 401, "UNAUTHORIZED");
-        assertProblem(client.get("/v1/groups/g-anon/members", null), 401, "UNAUTHORIZED");
+        assertAllRefused("g-anon", "u1", null, 401, "UNAUTHORIZED", "UNAUTHORIZED");
         assertEquals(before, allMembers());
     }
 
@@ -75,9 +73,8 @@ class GroupMembersIT {
         assertEquals(204, client.put("/v1/groups/g-closed/members/insider", service).status());
         String before = allMembers();
         for (String token : List.of(system.token("outsider", "viewer"), system.token("anchor-out", "anchor"))) {
-            assertProblem(client.put("/v1/groups/g-closed/members/outsider", token), 403, "FORBIDDEN");
-            assertProblem(client.delete("/v1/groups/g-closed/members/insider", token), 403, "FORBIDDEN");
-            assertProblem(client.get("/v1/groups/g-closed/members", token), 403, "NOT_A_MEMBER");
+            assertAllRefused("g-closed", "outsider", token, 403, "FORBIDDEN", "NOT_A_MEMBER");
+            assertAllRefused("g-closed", "insider", token, 403, "FORBIDDEN", "NOT_A_MEMBER");
         }
         assertEquals(before, allMembers());
     }
@@ -302,6 +299,14 @@ class GroupMembersIT {
             Collections.sort(rows);
             return String.join(",", rows);
         });
+    }
+
+    /** PUT and DELETE of {@code user} refused with {@code changeCode}, reading the group with {@code readCode}. */
+    private void assertAllRefused(String group, String user, String token, int status, String changeCode,
+                                  String readCode) {
+        assertProblem(client.put("/v1/groups/" + group + "/members/" + user, token), status, changeCode);
+        assertProblem(client.delete("/v1/groups/" + group + "/members/" + user, token), status, changeCode);
+        assertProblem(client.get("/v1/groups/" + group + "/members", token), status, readCode);
     }
 
     private static void assertField(ApiClient.Answer answer, String field) {
