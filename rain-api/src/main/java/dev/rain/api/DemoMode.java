@@ -40,7 +40,7 @@ final class DemoMode {
             "Try it:",
             "  curl -H 'Authorization: Bearer " + token + "' http://" + host + ":" + config.httpPort() + "/v1/wallets/me",
             "Mint tokens for other users and roles with the same secret:",
-            "  RAIN_JWT_SECRET='" + config.jwt().secret() + "' ./rainctl token <userId> <viewer|anchor|admin[,...]>",
+            "  RAIN_JWT_SECRET='" + config.jwt().secret() + "' ./rainctl token <userId> <viewer|anchor|admin|service[,...]>",
             "");
     }
 }

@@ -48,6 +48,15 @@ public final class ApiClient {
         return send(builder);
     }
 
+    /** A PUT without a body. */
+    public Answer put(String path, String token) {
+        return send(request(path, token).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Answer delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
     public Answer send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());

@@ -269,6 +269,21 @@ public final class ApiHarness implements AutoCloseable {
         });
     }
 
+    /** Every chat group membership with its join time, to prove a refused request changed no group. */
+    public String membershipsFingerprint() throws SQLException {
+        return ledger.inTransaction(c -> {
+            StringBuilder out = new StringBuilder();
+            try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT group_id, user_id, joined_at FROM group_members ORDER BY group_id, user_id")) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('/').append(rs.getString(2)).append('@')
+                        .append(rs.getTimestamp(3)).append(';');
+                }
+            }
+            return out.toString();
+        });
+    }
+
     /** The consumer the harness started, in group {@code rain-settlement-it-<purpose>}. */
     public SettlementProcess consumer() {
         return consumer;

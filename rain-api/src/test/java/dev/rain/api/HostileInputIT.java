@@ -47,6 +47,8 @@ class HostileInputIT {
     private static final String DEPOSIT = "/v1/wallets/hostile-target/deposits";
     private static final String JSON = "application/json";
     private static final String A_CODE = "AAAAAAAAAAAAAAAAAAAAAA";
+    /** A group with one member, the bait of the group cases. */
+    private static final String GROUP = "/v1/groups/g-hostile/members";
 
     private enum Who {
         ADMIN, OWNER, VIEWER, NOBODY,
@@ -98,6 +100,7 @@ class HostileInputIT {
         post("/v1/rains/" + running + "/prepare", 200);
         post("/v1/rains/" + running + "/start", 200);
         system.awaitStatus(running, "RUNNING");
+        assertEquals(204, system.client.put(GROUP + "/hostile-member", tokens.get(Who.ADMIN)).status());
     }
 
     @AfterAll
@@ -119,6 +122,7 @@ class HostileInputIT {
     void hostileRequestIsRefusedAndChangesNothing(Hostile c) throws Exception {
         String ledgerBefore = system.ledgerFingerprint();
         String redisBefore = redisFingerprint();
+        String membershipsBefore = system.membershipsFingerprint();
 
         ApiClient.Answer answer = system.client.send(request(c));
 
@@ -135,6 +139,7 @@ class HostileInputIT {
 
         assertEquals(ledgerBefore, system.ledgerFingerprint(), "the ledger changed");
         assertEquals(redisBefore, redisFingerprint(), "Redis changed");
+        assertEquals(membershipsBefore, system.membershipsFingerprint(), "a group changed");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -154,6 +159,7 @@ class HostileInputIT {
         all.addAll(wrongRoles());
         all.addAll(roomEvents());
         all.addAll(charsets());
+        all.addAll(groups());
         return all.stream();
     }
 
@@ -449,6 +455,39 @@ class HostileInputIT {
                     posts[i][2].getBytes(StandardCharsets.UTF_8), false, 415, "UNSUPPORTED_MEDIA_TYPE", null));
             }
         }
+        return c;
+    }
+
+    /** Chat groups: ids out of the alphabet, cursors never issued, bodies where none is taken, wrong roles. */
+    private static List<Hostile> groups() {
+        List<Hostile> c = new ArrayList<>();
+        String[][] ids = {{"g".repeat(65), "65 characters"}, {"g%D0%BEup", "a Cyrillic homoglyph"},
+            {"g%E2%80%8B", "a zero-width space"}, {"g%E2%80%AE", "an RTL override"}, {"g%00", "NUL"}, {"g%20one", "a space"}};
+        for (String[] id : ids) {
+            for (String method : List.of("PUT", "DELETE")) {
+                c.add(bad(method + " of a group id with " + id[1], method, "/v1/groups/" + id[0] + "/members/u1", Who.ADMIN,
+                    null, null, "groupId"));
+                c.add(bad(method + " of a user id with " + id[1], method, GROUP + "/" + id[0], Who.ADMIN, null, null, "userId"));
+            }
+            c.add(bad("members of a group id with " + id[1], "GET", "/v1/groups/" + id[0] + "/members", Who.ADMIN, null,
+                null, "groupId"));
+        }
+        for (String after : List.of("aG9zdGlsZS1tZW1iZXI%3D", "aG9zdGlsZS1tZW1iZXJ", "YmFkIGlk", "AA", "x", "%2B%2F")) {
+            c.add(bad("members after a cursor never issued: " + after, "GET", GROUP + "?after=" + after, Who.ADMIN, null,
+                null, "after"));
+        }
+        c.add(bad("members with limit 501", "GET", GROUP + "?limit=501", Who.ADMIN, null, null, "limit"));
+        for (String method : List.of("PUT", "DELETE")) {
+            c.add(bad(method + " of a member with a field in the body", method, GROUP + "/hostile-new", Who.ADMIN,
+                "{\"role\": \"owner\"}", "role"));
+            c.add(new Hostile(method + " of a member with a text body", method, GROUP + "/hostile-new", Who.ADMIN,
+                "text/plain", "owner".getBytes(StandardCharsets.UTF_8), false, 415, "UNSUPPORTED_MEDIA_TYPE", null));
+            c.add(forbidden("a viewer may not " + method + " a member", method, GROUP + "/hostile-viewer", Who.VIEWER, null,
+                "FORBIDDEN"));
+            c.add(forbidden("an anchor may not " + method + " a member", method, GROUP + "/hostile-member", Who.OWNER, null,
+                "FORBIDDEN"));
+        }
+        c.add(forbidden("a viewer outside the group reads its members", "GET", GROUP, Who.VIEWER, null, "NOT_A_MEMBER"));
         return c;
     }
 

@@ -33,14 +33,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * grab                  401     200     403    403            403
  * detail, records, me   401     200     200    200            200
  * room WebSocket        401     101     101    101            101
+ * group join, leave     401     403     403    403            204    (service: 204)
+ * group members         401     403 NOT_A_MEMBER (viewer, owner, other anchor)  200    (service: 200)
  * </pre>
+ * The group rows' actors are not members of the group; members reading it are GroupMembersIT's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PermissionTableIT {
 
-    enum Actor { NOBODY, VIEWER, OWNER, OTHER_ANCHOR, ADMIN }
+    enum Actor { NOBODY, VIEWER, OWNER, OTHER_ANCHOR, ADMIN, SERVICE }
 
-    enum Operation { CREATE, PREPARE, START, CLOSE, RECONCILIATION, DEPOSIT, GRAB, DETAIL, RECORDS, WALLET, ROOM_EVENTS }
+    enum Operation { CREATE, PREPARE, START, CLOSE, RECONCILIATION, DEPOSIT, GRAB, DETAIL, RECORDS, WALLET, ROOM_EVENTS,
+        GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS }
 
     record Cell(Operation operation, Actor actor, int status, String code) {
         @Override
@@ -50,6 +54,7 @@ class PermissionTableIT {
     }
 
     private static final String ROOM = "room-perm";
+    private static final String GROUP = "/v1/groups/g-perm/members";
     private final Map<Actor, String> users = new EnumMap<>(Actor.class);
     private final Map<Actor, String> tokens = new EnumMap<>(Actor.class);
     private ApiHarness system;
@@ -66,6 +71,7 @@ class PermissionTableIT {
         tokens.put(Actor.OWNER, system.token("perm-owner", "anchor"));
         tokens.put(Actor.OTHER_ANCHOR, system.token("perm-other", "anchor"));
         tokens.put(Actor.ADMIN, system.token("perm-admin", "admin"));
+        tokens.put(Actor.SERVICE, system.token("perm-im", "service"));
         // Everyone has money: a refused create is refused for its role, not for want of funds.
         for (String user : users.values()) {
             system.deposit(user, 100_000_000L);
@@ -96,6 +102,13 @@ class PermissionTableIT {
             row(cells, read, 200, 200, 200, 200);
         }
         row(cells, Operation.ROOM_EVENTS, 101, 101, 101, 101);
+        // The IM platform's role exists for the group routes alone: its cells are these.
+        for (Operation change : List.of(Operation.GROUP_JOIN, Operation.GROUP_LEAVE)) {
+            row(cells, change, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN", 204);
+            cells.add(new Cell(change, Actor.SERVICE, 204, null));
+        }
+        row(cells, Operation.GROUP_MEMBERS, 403, "NOT_A_MEMBER", 403, "NOT_A_MEMBER", 403, "NOT_A_MEMBER", 200);
+        cells.add(new Cell(Operation.GROUP_MEMBERS, Actor.SERVICE, 200, null));
         return cells.stream();
     }
 
@@ -121,11 +134,16 @@ class PermissionTableIT {
             case PREPARE -> rainIn("WAIT_PREPARE");
             case START -> rainIn("PREPARED");
             case CLOSE -> rainIn("RUNNING");
-            case CREATE, DEPOSIT, WALLET, ROOM_EVENTS -> null;
+            case CREATE, DEPOSIT, WALLET, ROOM_EVENTS, GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS -> null;
             default -> running;
         };
+        if (cell.operation() == Operation.GROUP_LEAVE) {
+            // Someone to remove, so an allowed leave shows its effect and a refused one would too.
+            assertEquals(204, system.client.put(GROUP + "/perm-target", tokens.get(Actor.ADMIN)).status());
+        }
         String statusBefore = code == null ? null : status(code);
         String ledgerBefore = system.ledgerFingerprint();
+        String membershipsBefore = system.membershipsFingerprint();
         long packetsBefore = code == null ? 0 : system.packetsInRedis(code, 1);
 
         if (cell.operation() == Operation.ROOM_EVENTS) {
@@ -139,6 +157,7 @@ class PermissionTableIT {
             assertEquals("application/problem+json", answer.contentType(), answer.raw());
             assertEquals(cell.code(), answer.code(), answer.raw());
             assertEquals(ledgerBefore, system.ledgerFingerprint(), "a refusal changed the ledger");
+            assertEquals(membershipsBefore, system.membershipsFingerprint(), "a refusal changed a group");
             if (code != null) {
                 assertEquals(statusBefore, status(code), "a refusal moved the rain");
                 assertEquals(packetsBefore, system.packetsInRedis(code, 1), "a refusal moved packets");
@@ -149,6 +168,12 @@ class PermissionTableIT {
     }
 
     private void assertAllowedEffect(Cell cell, ApiClient.Answer answer, String code) throws Exception {
+        if (cell.operation() == Operation.GROUP_JOIN || cell.operation() == Operation.GROUP_LEAVE) {
+            long expected = cell.operation() == Operation.GROUP_JOIN ? 1 : 0;
+            assertEquals(expected, system.queryLong(
+                "SELECT count(*) FROM group_members WHERE group_id = 'g-perm' AND user_id = 'perm-target'"));
+            return;
+        }
         JsonObject body = answer.body();
         assertNotNull(body, answer.raw());
         switch (cell.operation()) {
@@ -168,6 +193,7 @@ class PermissionTableIT {
             case DETAIL -> assertEquals(code, body.getString("configCode"));
             case RECORDS -> assertNotNull(body.getJsonArray("records"));
             case WALLET -> assertEquals(users.get(cell.actor()), body.getString("userId"), "one's own wallet");
+            case GROUP_MEMBERS -> assertNotNull(body.getJsonArray("members"), answer.raw());
             default -> throw new AssertionError(cell);
         }
     }
@@ -183,6 +209,9 @@ class PermissionTableIT {
             case DETAIL -> system.client.get("/v1/rains/" + code, token);
             case RECORDS -> system.client.get("/v1/rains/" + code + "/records", token);
             case WALLET -> system.client.get("/v1/wallets/me", token);
+            case GROUP_JOIN -> system.client.put(GROUP + "/perm-target", token);
+            case GROUP_LEAVE -> system.client.delete(GROUP + "/perm-target", token);
+            case GROUP_MEMBERS -> system.client.get(GROUP, token);
             default -> throw new AssertionError(operation);
         };
     }

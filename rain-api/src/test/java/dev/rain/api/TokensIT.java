@@ -213,7 +213,7 @@ class TokensIT {
         assertEquals(DemoMode.DEMO_USER, me.body().getString("userId"));
 
         String mint = lines.stream().filter(l -> l.contains("./rainctl token")).findFirst().orElseThrow()
-            .replace("<userId> <viewer|anchor|admin[,...]>", "demo-viewer-7 viewer");
+            .replace("<userId> <viewer|anchor|admin|service[,...]>", "demo-viewer-7 viewer");
         Process process = new ProcessBuilder("bash", "-c", mint).directory(repositoryRoot()).redirectErrorStream(false).start();
         String minted = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));

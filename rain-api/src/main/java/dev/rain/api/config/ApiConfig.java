@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param instanceId   names this instance as a finisher lease holder and in logs
  * @param redisClusterNodes seed masters of a Redis Cluster; empty for a single Redis at {@code redisUrl}
  * @param kafkaSecurity how the settlement producer authenticates to Kafka (SASL, TLS) or PLAINTEXT
+ * @param maxGroupMembers the most members a chat group may have
  */
 public record ApiConfig(
     String httpHost,
@@ -38,6 +39,7 @@ public record ApiConfig(
     JwtConfig jwt,
     boolean demoMode,
     RainLimits limits,
+    int maxGroupMembers,
     RateLimitConfig rateLimits,
     int packetsPerShard,
     int maxShards,
@@ -90,6 +92,8 @@ public record ApiConfig(
             jwt,
             demo,
             limits,
+            // WeChat's group size.
+            env.integer("RAIN_MAX_GROUP_MEMBERS", 500, 1, 100_000),
             RateLimitConfig.fromEnv(env),
             env.integer("RAIN_PACKETS_PER_SHARD", 10_000, 1, 10_000_000),
             env.integer("RAIN_MAX_SHARDS", 128, 1, 16_384),
@@ -104,7 +108,8 @@ public record ApiConfig(
     /** A copy with another port and instance id: tests and local runs start several instances. */
     public ApiConfig withInstance(int port, String id) {
         return new ApiConfig(httpHost, port, httpInstances, redisUrl, redisPoolSize, redisClusterNodes, kafkaBootstrap,
-            kafkaSecurity, settlementTopic, postgres, jwt, demoMode, limits, rateLimits, packetsPerShard, maxShards, id,
+            kafkaSecurity, settlementTopic, postgres, jwt, demoMode, limits, maxGroupMembers, rateLimits, packetsPerShard,
+            maxShards, id,
             outboxStaleMillis, finisherIntervalMillis, httpTimeouts, management);
     }
 }

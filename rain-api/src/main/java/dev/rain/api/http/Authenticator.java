@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class Authenticator {
 
-    private static final Set<String> KNOWN_ROLES = Set.of(Caller.VIEWER, Caller.ANCHOR, Caller.ADMIN);
+    private static final Set<String> KNOWN_ROLES = Set.of(Caller.VIEWER, Caller.ANCHOR, Caller.ADMIN, Caller.SERVICE);
     public static final String CALLER = "rain.caller";
     /** Far above any real token of ours; refuses to decode megabytes of header. */
     private static final int MAX_TOKEN_CHARS = 4_096;

@@ -8,6 +8,8 @@ public record Caller(String userId, Set<String> roles) {
     public static final String VIEWER = "viewer";
     public static final String ANCHOR = "anchor";
     public static final String ADMIN = "admin";
+    /** The IM platform: tells rain who is in which chat group. */
+    public static final String SERVICE = "service";
 
     public boolean has(String role) {
         return roles.contains(role);

@@ -78,8 +78,7 @@ final class RainRoutes {
         Caller caller = adminMay ? Authenticator.require(ctx, Caller.ANCHOR, Caller.ADMIN)
             : Authenticator.require(ctx, Caller.ANCHOR);
         String code = code(ctx);
-        Responses.requireJsonBody(ctx, false);
-        JsonBody.parse(ctx.body().buffer(), Set.of());
+        Responses.requireNoFields(ctx);
         action.apply(caller.userId(), adminMay && caller.isAdmin(), code)
             .onSuccess(detail -> Responses.json(ctx, 200, detail))
             .onFailure(ctx::fail);

@@ -6,6 +6,7 @@ import dev.rain.common.event.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** JSON answers. */
@@ -37,6 +38,15 @@ final class Responses {
         if (types.size() != 1 || !isUtf8Json(types.get(0))) {
             throw new RainException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json (UTF-8)");
         }
+    }
+
+    /**
+     * For routes that take no body: none, or an empty JSON object. Anything else is refused as it would be on a
+     * route with a body (415, 400 naming the unknown field), so a client never believes a field was read.
+     */
+    static void requireNoFields(RoutingContext ctx) {
+        requireJsonBody(ctx, false);
+        JsonBody.parse(ctx.body().buffer(), Set.of());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rain.api.http;
 
 import dev.rain.api.config.ApiConfig;
+import dev.rain.api.group.GroupService;
 import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.api.metrics.GrabMeters;
 import dev.rain.api.rain.GrabService;
@@ -27,6 +28,7 @@ public final class Routes {
     private final RainRoutes rains;
     private final GrabRoute grab;
     private final ReadRoutes reads;
+    private final GroupRoutes groups;
     private final RoomEventsRoute roomEvents;
     private final PagesRoute pages = new PagesRoute();
     /** Null unless the local demo mode is on: production has no way to mint tokens or money. */
@@ -44,6 +46,7 @@ public final class Routes {
         this.rains = new RainRoutes(rainService, config.limits());
         this.grab = new GrabRoute(cache, grabService, limits, new GrabMeters(metrics));
         this.reads = new ReadRoutes(new LedgerReads(ledger, rainService));
+        this.groups = new GroupRoutes(new GroupService(ledger, config.maxGroupMembers()));
         this.roomEvents = roomEvents;
         this.demo = config.demoMode() ? new DemoRoutes(authenticator, walletService, limits) : null;
     }
@@ -72,6 +75,7 @@ public final class Routes {
         wallets.mount(router);
         rains.mount(router);
         reads.mount(router);
+        groups.mount(router);
     }
 
     /** Ready only when Redis, Postgres and Kafka all answer. */

@@ -84,6 +84,14 @@ class AuthenticatorTest {
     }
 
     @Test
+    @DisplayName("the IM platform's role service is granted like the other known roles")
+    void serviceRoleIsGranted() throws Exception {
+        Caller caller = hs256.authenticate(Jws.hs256(SECRET, Jws.claims("im-1", "[\"service\"]", 60)))
+            .await(5, TimeUnit.SECONDS);
+        assertEquals(Set.of("service"), caller.roles());
+    }
+
+    @Test
     @DisplayName("unknown roles are dropped, not granted")
     void unknownRolesAreDropped() throws Exception {
         Caller caller = hs256.authenticate(Jws.hs256(SECRET, Jws.claims("u-1", "[\"root\",\"viewer\",\"ADMIN\"]", 60)))

@@ -26,12 +26,12 @@ import java.util.regex.Pattern;
 /**
  * Coverage-guided fuzzing of everything a client controls before any state is touched: the raw bytes of
  * each request body (create, deposit, grab, and the empty-bodied prepare/start/close), the {@code limit}
- * and {@code after} query values, and bearer tokens, both as raw strings and as claims signed with the
+ * and {@code after} query values (records and group members), and bearer tokens, both as raw strings and as claims signed with the
  * right secret (so the fuzzer reaches the claim checks a forger never could).
  *
  * <p>Jazzer fuzzes one target per JVM, so this is one target: the input's first byte picks the parser
  * ({@code '0'} create, {@code '1'} deposit, {@code '2'} grab, {@code '3'} steer, {@code '4'} limit,
- * {@code '5'} cursor, {@code '6'} signed claims, {@code '7'} raw token), the rest is what the client sent.
+ * {@code '5'} the records' and the members' cursors, {@code '6'} signed claims, {@code '7'} raw token), the rest is what the client sent.
  * A refusal must be a {@link RainException} with the expected code and a printable detail (a
  * {@link FieldException} naming a printable field); any other exception is a crash. What is accepted must
  * be inside every limit.
@@ -66,7 +66,10 @@ class RequestParsingFuzzTest {
             case 2 -> grab(rest);
             case 3 -> steer(rest);
             case 4 -> limit(new String(rest, StandardCharsets.UTF_8));
-            case 5 -> cursor(new String(rest, StandardCharsets.UTF_8));
+            case 5 -> {
+                cursor(new String(rest, StandardCharsets.UTF_8));
+                memberCursor(new String(rest, StandardCharsets.UTF_8));
+            }
             case 6 -> signedClaims(rest);
             default -> rawToken(new String(rest, StandardCharsets.UTF_8));
         }
@@ -146,6 +149,18 @@ class RequestParsingFuzzTest {
         }
         assertTrue(after.batch() >= 0 && after.seq() >= 0, raw);
         assertEquals(raw, ReadRoutes.encode(after), "one cursor per position");
+    }
+
+    private static void memberCursor(String raw) {
+        String after;
+        try {
+            after = GroupRoutes.cursor(raw);
+        } catch (RainException refused) {
+            assertRefusal(refused);
+            return;
+        }
+        assertTrue(Ids.isUserId(after), raw);
+        assertEquals(raw, GroupRoutes.encode(after), "one cursor per member");
     }
 
     /** Claims signed with the right secret: whatever they say, a Caller of the contract's shape or a 401. */
