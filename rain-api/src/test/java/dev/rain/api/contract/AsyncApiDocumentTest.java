@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
 import dev.rain.common.event.SettlementEvent;
 import dev.rain.common.event.SettlementType;
+import dev.rain.settlement.kafka.DeadLetters;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +64,15 @@ class AsyncApiDocumentTest {
         JsonNode headers = document.at("/components/messages/grab/headers");
         assertTrue(headers.path("properties").has(SettlementEvent.GRAB_SLOT_HEADER), headers.toString());
         assertEquals(SettlementEvent.GRAB_SLOT_HEADER, headers.path("required").path(0).asText());
+    }
+
+    @Test
+    @DisplayName("the dead letter requires exactly the headers the settlement consumer adds, under the names it uses")
+    void deadLetterHeadersAreTheConsumers() {
+        Set<String> required = new TreeSet<>();
+        document.at("/components/messages/deadLetter/headers/required").forEach(name -> required.add(name.asText()));
+        assertEquals(new TreeSet<>(Set.of(DeadLetters.ORIGINAL_TOPIC, DeadLetters.ORIGINAL_PARTITION,
+            DeadLetters.ORIGINAL_OFFSET, DeadLetters.ERROR_CLASS, DeadLetters.ERROR_MESSAGE)), required);
     }
 
     @Test
