@@ -3,6 +3,7 @@ package dev.rain.api;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +12,7 @@ import java.time.Duration;
 /** A blocking HTTP client of the API for tests: one call, one answer with its status and JSON body. */
 public final class ApiClient {
 
-    public record Answer(int status, String contentType, JsonObject body, String raw) {
+    public record Answer(int status, String contentType, JsonObject body, String raw, HttpHeaders headers) {
         public String code() {
             return body == null ? null : body.getString("code");
         }
@@ -62,7 +63,7 @@ public final class ApiClient {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             JsonObject json = raw.startsWith("{") ? new JsonObject(raw) : null;
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json, raw);
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json, raw, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
