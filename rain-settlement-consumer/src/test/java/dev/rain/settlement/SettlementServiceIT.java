@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rain.common.testing.OpsQueries;
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.loop.SettlementMetrics;
 import dev.rain.common.ledger.settle.Claim;
@@ -80,6 +81,10 @@ class SettlementServiceIT {
                 for (String family : List.of("jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage",
                     "kafka_consumer_fetch_manager_", "kafka_producer_")) {
                     assertTrue(metrics.hasSeriesStartingWith(family), family + " in\n" + metrics);
+                }
+                for (String queried : OpsQueries.seriesStartingWith("rain_settlement_", "kafka_", "jvm_")) {
+                    assertTrue(metrics.hasSeriesStartingWith(queried), queried + " is queried in ops/ but not in\n"
+                        + metrics);
                 }
             }
         }
