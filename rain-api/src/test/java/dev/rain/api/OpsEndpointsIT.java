@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import dev.rain.common.testing.OpsQueries;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +145,19 @@ class OpsEndpointsIT {
             scrape.lines("vertx_http_server_requests_total"));
         assertTrue(scrape.names().contains("jvm_memory_used_bytes"), "JVM metrics");
         assertTrue(scrape.names().stream().anyMatch(name -> name.startsWith("vertx_pool_")), "worker pool metrics");
+    }
+
+    @Test
+    @DisplayName("every API series the Grafana dashboard and the alert rules query is in a real scrape")
+    void opsQueriesNameExportedSeries() throws Exception {
+        client.get("/health/live", null);
+        Prometheus scrape = awaitScrape("a request counted by Vert.x",
+            m -> m.names().contains("vertx_http_server_requests_total"));
+        Set<String> missing = new TreeSet<>(OpsQueries.seriesStartingWith("rain_", "vertx_", "jvm_"));
+        // The consumer's own: SettlementServiceIT holds the queries to its scrape.
+        missing.removeIf(name -> name.startsWith("rain_settlement_"));
+        missing.removeAll(scrape.names());
+        assertEquals(Set.of(), missing, "queried in ops/ but not exported by the API");
     }
 
     @Test

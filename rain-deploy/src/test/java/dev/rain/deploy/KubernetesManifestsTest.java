@@ -50,7 +50,7 @@ class KubernetesManifestsTest {
         manifests.all().forEach(m -> kinds.add(m.kind()));
         assertTrue(kinds.containsAll(Set.of("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
             "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScheduledBackup", "StatefulSet", "Job",
-            "NetworkPolicy")), kinds.toString());
+            "NetworkPolicy", "PodMonitor")), kinds.toString());
     }
 
     @Test
@@ -187,6 +187,25 @@ class KubernetesManifestsTest {
         assertEquals(Optional.of(consumerConfig.healthPort()), Pods.port(consumerContainer, textNode("health")),
             "consumer health port");
         assertEquals(String.valueOf(consumerConfig.healthPort()), annotation(consumer, "prometheus.io/port"));
+    }
+
+    @Test
+    @DisplayName("a PodMonitor scrapes /metrics of the API and of the consumer on the port their annotations name")
+    void podMonitorsScrapeTheMetricsPorts() {
+        for (String workload : List.of(API, CONSUMER)) {
+            Manifest deployment = manifests.get("Deployment", workload);
+            Manifest monitor = manifests.get("PodMonitor", workload);
+            Map<String, String> selector = Pods.selector(monitor.spec().path("selector"));
+            assertTrue(Pods.selects(selector, Pods.templateLabels(deployment)), monitor + " does not select " + deployment);
+            JsonNode endpoints = monitor.spec().path("podMetricsEndpoints");
+            assertEquals(1, endpoints.size(), monitor + " endpoints");
+            JsonNode endpoint = endpoints.get(0);
+            assertEquals("/metrics", endpoint.path("path").asText(), monitor + " path");
+            Optional<Integer> port = Pods.containers(deployment).stream()
+                .map(container -> Pods.port(container, endpoint.path("port"))).flatMap(Optional::stream).findFirst();
+            assertEquals(Optional.of(Integer.valueOf(annotation(deployment, "prometheus.io/port"))), port,
+                monitor + " scrapes port " + endpoint.path("port") + ", not the metrics port of " + deployment);
+        }
     }
 
     @Test

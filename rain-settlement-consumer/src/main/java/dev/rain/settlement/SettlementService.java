@@ -3,10 +3,10 @@ package dev.rain.settlement;
 import dev.rain.common.ledger.Database;
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.health.HealthServer;
-import dev.rain.settlement.health.PrometheusText;
 import dev.rain.settlement.health.Readiness;
 import dev.rain.settlement.loop.SettlementLoop;
 import dev.rain.settlement.loop.SettlementMetrics;
+import dev.rain.settlement.metrics.ConsumerMeters;
 import dev.rain.common.ledger.settle.LedgerWriter;
 import dev.rain.common.ledger.settle.SettlementLedger;
 import java.time.Clock;
@@ -31,11 +31,14 @@ public final class SettlementService implements AutoCloseable {
 
     private final Database database;
     private final List<SettlementLoop> loops;
+    private final ConsumerMeters meters;
     private final HealthServer health;
 
-    private SettlementService(Database database, List<SettlementLoop> loops, HealthServer health) {
+    private SettlementService(Database database, List<SettlementLoop> loops, ConsumerMeters meters,
+                              HealthServer health) {
         this.database = database;
         this.loops = loops;
+        this.meters = meters;
         this.health = health;
     }
 
@@ -43,6 +46,7 @@ public final class SettlementService implements AutoCloseable {
         LOG.info("starting with {}", config);
         Database database = Database.connect(config.postgres(), "rain-settlement");
         List<SettlementLoop> loops = new ArrayList<>();
+        ConsumerMeters meters = null;
         try {
             LedgerWriter ledger = LedgerWriter.of(database, new SettlementLedger());
             for (int i = 0; i < config.loops(); i++) {
@@ -52,13 +56,17 @@ public final class SettlementService implements AutoCloseable {
             loops.forEach(SettlementLoop::start);
             List<SettlementLoop> started = List.copyOf(loops);
             List<SettlementMetrics> metrics = started.stream().map(SettlementLoop::metrics).toList();
+            meters = new ConsumerMeters(metrics, () -> allRunning(started),
+                started.stream().flatMap(loop -> loop.kafkaClientMetrics().stream()).toList());
             HealthServer health = HealthServer.start(config.healthPort(), () -> allRunning(started),
-                new Readiness(database.dataSource(), metrics, Clock.systemUTC()),
-                () -> PrometheusText.render(metrics, allRunning(started)));
+                new Readiness(database.dataSource(), metrics, Clock.systemUTC()), meters::scrape);
             LOG.info("{} settlement loops; health and metrics on port {}", started.size(), health.port());
-            return new SettlementService(database, started, health);
+            return new SettlementService(database, started, meters, health);
         } catch (RuntimeException e) {
             loops.forEach(SettlementLoop::close);
+            if (meters != null) {
+                meters.close();
+            }
             database.close();
             throw e;
         }
@@ -118,6 +126,7 @@ public final class SettlementService implements AutoCloseable {
             }
         }
         health.close();
+        meters.close();
         database.close();
         LOG.info("settlement consumer closed");
     }

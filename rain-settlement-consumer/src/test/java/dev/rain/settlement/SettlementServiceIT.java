@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rain.common.testing.OpsQueries;
 import dev.rain.settlement.config.ConsumerConfig;
 import dev.rain.settlement.loop.SettlementMetrics;
 import dev.rain.common.ledger.settle.Claim;
@@ -11,12 +12,14 @@ import dev.rain.settlement.testing.Await;
 import dev.rain.settlement.testing.KafkaFixture;
 import dev.rain.settlement.testing.LedgerFixture;
 import dev.rain.settlement.testing.LedgerFixture.Rain;
+import dev.rain.settlement.testing.Scrape;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,12 @@ import org.junit.jupiter.api.Test;
 class SettlementServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** What the consumer exported before it used Micrometer, by name: ops/grafana and ops/prometheus read these. */
+    private static final List<String> DASHBOARD_SERIES = List.of("rain_settlement_applied_total",
+        "rain_settlement_duplicates_total", "rain_settlement_anomalies_total", "rain_settlement_dead_lettered_total",
+        "rain_settlement_batches_total", "rain_settlement_transient_failures_total", "rain_settlement_lag",
+        "rain_settlement_assigned_partitions", "rain_settlement_last_poll_timestamp_seconds", "rain_settlement_loops",
+        "rain_settlement_loop_assigned_partitions{loop=\"0\"}", "rain_settlement_loop_running");
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(int port, String path) throws Exception {
@@ -47,12 +56,36 @@ class SettlementServiceIT {
                 Await.until(WAIT, "credited", () -> ledger.wallet("svc-viewer"), 42L);
                 assertEquals(200, get(port, "/health/live").statusCode());
                 Await.until(WAIT, "readiness", () -> get(port, "/health/ready").statusCode(), 200);
-                String metrics = get(port, "/metrics").body();
-                assertTrue(metrics.contains("# TYPE rain_settlement_applied_total counter\n"
-                    + "rain_settlement_applied_total 1\n"), metrics);
+                Scrape metrics = new Scrape(get(port, "/metrics").body());
+                assertEquals(OptionalDouble.of(1), metrics.value("rain_settlement_applied_total"), metrics::toString);
                 // Lag and dead letters are what an operator alerts on: present, and zero here.
-                assertTrue(metrics.contains("\nrain_settlement_lag 0\n"), metrics);
-                assertTrue(metrics.contains("\nrain_settlement_dead_lettered_total 0\n"), metrics);
+                assertEquals(OptionalDouble.of(0), metrics.value("rain_settlement_lag"), metrics::toString);
+                assertEquals(OptionalDouble.of(0), metrics.value("rain_settlement_dead_lettered_total"),
+                    metrics::toString);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the metrics keep every series the dashboards read and add the JVM's and the Kafka clients' own")
+    void metricsNamesForDashboards() throws Exception {
+        try (LedgerFixture ledger = LedgerFixture.create("settlement_metrics");
+             KafkaFixture kafka = new KafkaFixture()) {
+            String topic = kafka.newTopics("metrics");
+            try (SettlementService service = SettlementService.start(kafka.config(topic, ledger, 100))) {
+                Await.until(WAIT, "partitions assigned", () -> service.metrics().assignedPartitions() > 0, true);
+                Scrape metrics = new Scrape(get(service.healthPort(), "/metrics").body());
+                for (String series : DASHBOARD_SERIES) {
+                    assertTrue(metrics.value(series).isPresent(), series + " in\n" + metrics);
+                }
+                for (String family : List.of("jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage",
+                    "kafka_consumer_fetch_manager_", "kafka_producer_")) {
+                    assertTrue(metrics.hasSeriesStartingWith(family), family + " in\n" + metrics);
+                }
+                for (String queried : OpsQueries.seriesStartingWith("rain_settlement_", "kafka_", "jvm_")) {
+                    assertTrue(metrics.hasSeriesStartingWith(queried), queried + " is queried in ops/ but not in\n"
+                        + metrics);
+                }
             }
         }
     }
@@ -92,10 +125,11 @@ class SettlementServiceIT {
                 assertEquals(packets * 10L, row.settledAmount());
                 assertEquals(0, ledger.escrow(rain), "the escrow paid out exactly what it held");
                 assertEquals(List.of(), ledger.books().problems(), "money moved, never made");
-                String metrics = get(service.healthPort(), "/metrics").body();
-                assertTrue(metrics.contains("\nrain_settlement_loops 2\n"), metrics);
-                assertTrue(metrics.contains("\nrain_settlement_assigned_partitions 4\n"), metrics);
-                assertTrue(metrics.contains("\nrain_settlement_loop_running 1\n"), metrics);
+                Scrape metrics = new Scrape(get(service.healthPort(), "/metrics").body());
+                assertEquals(OptionalDouble.of(2), metrics.value("rain_settlement_loops"), metrics::toString);
+                assertEquals(OptionalDouble.of(4), metrics.value("rain_settlement_assigned_partitions"),
+                    metrics::toString);
+                assertEquals(OptionalDouble.of(1), metrics.value("rain_settlement_loop_running"), metrics::toString);
                 assertFalse(service.awaitAnyStop(Duration.ofMillis(200)), "no loop stops by itself");
             } finally {
                 service.close();

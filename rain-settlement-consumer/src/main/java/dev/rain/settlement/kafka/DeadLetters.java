@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -36,6 +38,11 @@ public final class DeadLetters implements AutoCloseable {
     public DeadLetters(Producer<String, byte[]> producer, String topic) {
         this.producer = producer;
         this.topic = topic;
+    }
+
+    /** The producer's own metrics: its send errors and latency show why dead letters stall. */
+    public MeterBinder clientMetrics() {
+        return new KafkaClientMetrics(producer);
     }
 
     /** Returns once the broker acknowledged the dead letter; throws (a KafkaException) if it did not. */

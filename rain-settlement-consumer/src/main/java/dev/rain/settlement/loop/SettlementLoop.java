@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -40,6 +42,7 @@ public final class SettlementLoop implements AutoCloseable {
     private final DecodeAhead decodeAhead = new DecodeAhead();
     private final SettlementMetrics metrics = new SettlementMetrics();
     private final SettledOffsets offsets;
+    private final DeadLetters deadLetters;
     private final BatchBooking booking;
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final Thread thread;
@@ -56,8 +59,8 @@ public final class SettlementLoop implements AutoCloseable {
         this.topic = config.topic();
         this.consumer = KafkaClients.consumer(config.kafkaBootstrap(), config.kafkaSecurity(), config.group(), clientId, config.maxBatch());
         this.offsets = new SettledOffsets(consumer);
-        DeadLetters deadLetters = new DeadLetters(
-            KafkaClients.deadLetterProducer(config.kafkaBootstrap(), config.kafkaSecurity(), clientId + "-dlq"), config.deadLetterTopic());
+        this.deadLetters = new DeadLetters(KafkaClients.deadLetterProducer(config.kafkaBootstrap(),
+            config.kafkaSecurity(), clientId + "-dlq"), config.deadLetterTopic());
         this.booking = new BatchBooking(consumer, ledger, new LedgerInFlight(ledger, "rain-settlement-ledger-" + index),
             deadLetters, offsets, metrics, config.maxTries(), closeRequested);
         this.thread = new Thread(this::run, "rain-settlement-loop-" + index);
@@ -73,6 +76,14 @@ public final class SettlementLoop implements AutoCloseable {
 
     public SettlementMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The Kafka clients' own metrics (fetch lag and rate, request latency, the dead-letter producer's errors),
+     * read through their thread-safe {@code metrics()}, never by calling into the loop's consumer.
+     */
+    public List<MeterBinder> kafkaClientMetrics() {
+        return List.of(new KafkaClientMetrics(consumer), deadLetters.clientMetrics());
     }
 
     /** True while the loop thread runs; false once it stopped, whether closed or failed. */
