@@ -97,7 +97,10 @@ final class AddressLeases {
         // Caffeine's size bound evicts by frequency and recency, so a flood of one-off addresses does not push out a
         // hot one (a carrier NAT's), where a plain map wiped at a size would forget every lease at once. An entry
         // evicted while its call is in flight still answers its waiters; the key's next request starts afresh.
-        this.leases = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(IDLE).build();
+        // Evictions run on the caller's thread (a few field updates), so the bound holds at once, not whenever a
+        // pool thread gets to it on a busy machine.
+        this.leases = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(IDLE).executor(Runnable::run)
+            .build();
         this.clock = clock;
     }
 
