@@ -74,6 +74,10 @@ class SettlementServiceIT {
             String topic = kafka.newTopics("metrics");
             try (SettlementService service = SettlementService.start(kafka.config(topic, ledger, 100))) {
                 Await.until(WAIT, "partitions assigned", () -> service.metrics().assignedPartitions() > 0, true);
+                // The GC pause timer exists only once a collection was seen: this JVM may not have had one yet.
+                System.gc();
+                Await.until(WAIT, "a GC pause recorded", () -> new Scrape(get(service.healthPort(), "/metrics").body())
+                    .hasSeriesStartingWith("jvm_gc_pause_seconds"), true);
                 Scrape metrics = new Scrape(get(service.healthPort(), "/metrics").body());
                 for (String series : DASHBOARD_SERIES) {
                     assertTrue(metrics.value(series).isPresent(), series + " in\n" + metrics);
