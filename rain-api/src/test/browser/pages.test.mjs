@@ -133,6 +133,7 @@ async function openConsole(browser) {
   await page.goto(`${BASE}/`);
   await page.waitForSelector('a.choice[href="console.html"]');
   await shot(page, 'home');
+  await checkFavicon(page);
   await page.click('a.choice[href="console.html"]');
   await page.waitForURL(`${BASE}/app/console.html`);
   await shot(page, 'console-signin');
@@ -144,6 +145,55 @@ async function openConsole(browser) {
   return page;
 }
 
+/** The page links an SVG favicon and the server answers it as one. */
+async function checkFavicon(page) {
+  const href = await page.evaluate(() => document.querySelector('link[rel="icon"]')?.href);
+  check(href, `${page.url()} links no favicon`);
+  const response = await fetch(href);
+  check(response.status === 200, `favicon ${href} answered ${response.status}`);
+  check((response.headers.get('content-type') || '').startsWith('image/svg+xml'),
+    `favicon is served as ${response.headers.get('content-type')}`);
+}
+
+/**
+ * More than the wallet holds: the form says so in a sentence with the amounts in ¥ (not the server's detail in
+ * minor units, not the code) and highlights the amount field. Photographed on a desktop and on a phone.
+ */
+async function refusedForFunds(page) {
+  await page.fill('#f-room', ROOM);
+  await page.fill('#f-amount', '1000000.00');
+  await page.click('#create-button');
+  await page.waitForFunction(() => document.querySelector('#create-error').textContent.trim() !== '', null, { timeout: SLOW });
+  const text = (await page.textContent('#create-error')).trim();
+  const balance = Number(await page.getAttribute('#anchor-balance', 'data-balance'));
+  const held = `¥${(balance / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+  check(text.startsWith(`Your wallet holds ${held}, not enough for ¥1,000,000.00.`), `insufficient funds says "${text}"`);
+  check(!/INSUFFICIENT|100000000/.test(text), `the error shows no code or minor units: "${text}"`);
+  check(await page.getAttribute('#f-amount', 'aria-invalid') === 'true', 'the amount field is highlighted');
+  await shot(page, 'console-insufficient-funds');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, 'console-insufficient-funds-phone');
+  await page.setViewportSize({ width: 1440, height: 1000 });
+}
+
+/** A new tab (nothing in its session) and a reload both show the anchor's running rain again after sign-in. */
+async function reopensRunningRain(page, code) {
+  const tab = await page.context().newPage();
+  const errors = watchErrors(tab, 'console tab');
+  await tab.goto(`${BASE}/app/console.html`);
+  await tab.fill('#signin-user', ANCHOR);
+  await tab.click('#signin-button');
+  await tab.waitForSelector('#status-pill[data-status="RUNNING"]', { timeout: SLOW });
+  check((await tab.textContent('#rain-code')).trim() === code, 'a new tab shows the running rain');
+  check(await tab.isDisabled('#create-button'), '"Create and fund" is disabled while the rain runs');
+  await shot(tab, 'console-new-tab');
+  await tab.close();
+  check(errors.length === 0, `the new tab logged errors: ${errors.join('; ')}`);
+  await page.reload();
+  await page.waitForSelector('#status-pill[data-status="RUNNING"]', { timeout: SLOW });
+  check((await page.textContent('#rain-code')).trim() === code, 'a reload shows the running rain');
+}
+
 async function openViewer(browser, userId) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -151,7 +201,10 @@ async function openViewer(browser, userId) {
   const page = await context.newPage();
   await page.goto(`${BASE}/app/viewer.html?room=${ROOM}`);
   await page.waitForSelector('#signin-panel:not([hidden])');
-  if (userId === VIEWERS[0]) await shot(page, 'viewer-signin');
+  if (userId === VIEWERS[0]) {
+    await shot(page, 'viewer-signin');
+    await checkFavicon(page);
+  }
   await page.fill('#signin-user', userId);
   await page.click('#join-button');
   await page.waitForSelector('body[data-phase="waiting"]');
@@ -209,6 +262,9 @@ async function main() {
   try {
     const { browser } = chrome;
     const anchorPage = await openConsole(browser);
+    await checkFavicon(anchorPage);
+    // Before the watch: Chromium logs the refused create's 409 as an error, and this one is the test's own.
+    await refusedForFunds(anchorPage);
     const errors = watchErrors(anchorPage, 'console');
     const code = await createRain(anchorPage);
     log(`rain ${code} in ${ROOM}`);
@@ -232,6 +288,7 @@ async function main() {
     }
     await shot(viewers[0].page, 'viewer-countdown');
     await shot(anchorPage, 'console-countdown');
+    await reopensRunningRain(anchorPage, code);
 
     for (const viewer of viewers) {
       await viewer.page.waitForSelector('body[data-phase="raining"]', { timeout: SLOW });
@@ -261,6 +318,8 @@ async function main() {
     const second = await tapUntilAnswered(viewers[1].page);
     check(second.outcome === 'LIMIT_REACHED', `second tap of ${viewers[1].userId} answered ${second.outcome}`);
     check(second.amountText.includes('Limit reached'), 'the page says limit reached');
+    const clock = (await viewers[1].page.textContent('#hud-left')).trim();
+    check(/\d+s left$/.test(clock), `after the limit the viewer still sees the time left: "${clock}"`);
     await shot(viewers[1].page, 'viewer-limit-reached');
 
     // The console shows the progress: both grabs grabbed and settled, for the amounts the viewers saw.
@@ -297,6 +356,9 @@ async function main() {
       const summary = minorUnits(await viewer.page.textContent('#summary-amount'));
       check(summary === wins[viewer.userId].amount, `${viewer.userId}'s summary shows ${summary}`);
       check((await viewer.page.textContent('#summary-count')).trim() === '2 of 20', 'summary counts the grabs');
+      const labels = await viewer.page.textContent('#summary-panel');
+      check(/you won/i.test(labels) && /whole room/i.test(labels) && /by everyone/.test(labels),
+        `the summary says which figures are the viewer's and which the room's: "${labels}"`);
     }
     await shot(viewers[0].page, 'viewer-summary');
     await anchorPage.waitForSelector('#events li .tag.end', { timeout: SLOW });

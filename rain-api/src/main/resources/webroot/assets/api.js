@@ -40,6 +40,8 @@ export class Api {
   post(path, body) { return call('POST', path, this.token, body); }
 
   wallet() { return this.get('/v1/wallets/me?limit=50'); }
+  /** The caller's newest rains (anchor): how a new tab finds the rain its anchor is running. */
+  myRains() { return this.get('/v1/rains?mine=true&limit=20'); }
   rain(code) { return this.get(`/v1/rains/${encodeURIComponent(code)}`); }
   grab(code, roomId) { return this.post(`/v1/rains/${encodeURIComponent(code)}/grab`, { roomId }); }
   create(spec) { return this.post('/v1/rains', spec); }
@@ -64,6 +66,42 @@ export class Api {
 
   /** Demo mode only: play money for an anchor's wallet. */
   topUp(amount) { return this.post('/demo/deposits', { amount }); }
+}
+
+/** What each refusal means to a person; {@code money} formats amounts the caller passes in. */
+const SENTENCES = {
+  UNAUTHORIZED: () => 'Your sign-in has expired. Sign in again.',
+  FORBIDDEN: () => 'Your account may not do this.',
+  NOT_OWNER: () => 'This rain belongs to another anchor.',
+  WRONG_ROOM: () => 'This rain is running in another room.',
+  RAIN_NOT_FOUND: () => 'There is no such rain.',
+  INSUFFICIENT_FUNDS: ({ amount, balance }) => (amount !== undefined && balance !== undefined
+    ? `Your wallet holds ${money(balance)}, not enough for ${money(amount)}. Lower the amount or add funds.`
+    : 'Your wallet does not hold enough for this. Lower the amount or add funds.'),
+  ALREADY_PREPARED: () => 'This rain is already prepared.',
+  PREPARE_IN_PROGRESS: () => 'This rain is being prepared. Wait a moment.',
+  NOT_PREPARED: () => 'Prepare the rain before you start it.',
+  ALREADY_STARTED: () => 'This rain has already started.',
+  NOT_STARTED: () => 'The rain has not started yet.',
+  ENDED: () => 'This rain is over.',
+  RATE_LIMITED: () => 'Too many requests. Wait a moment and try again.',
+  TOO_MANY_CONNECTIONS: () => 'Too many open pages. Close one and try again.',
+  UNAVAILABLE: () => 'The service is busy. Try again in a moment.',
+  INTERNAL: () => 'Something went wrong on our side. Try again.',
+};
+
+/**
+ * A refusal in the user's words: a sentence for the problem's stable {@code code}, never the server's detail
+ * with its minor units. {@code context} carries what the page knows (the amount asked, the balance);
+ * {@code fieldSentence} words an INVALID_REQUEST about one field.
+ */
+export function sentence(error, context = {}, fieldSentence = () => null) {
+  if (!(error instanceof ApiError)) return error.message;
+  if (error.code === 'INVALID_REQUEST') {
+    return fieldSentence(error.problem && error.problem.field) || 'Check the highlighted field.';
+  }
+  const words = SENTENCES[error.code];
+  return words ? words(context) : `The request failed (${error.status}). Try again.`;
 }
 
 /** Thrown when the server is not in demo mode: the user has to bring a token. */

@@ -1,10 +1,25 @@
 // The anchor console: fund, prepare, start and close a rain, and watch it live.
-import { $, Api, ApiError, DemoOff, demoSignIn, duration, el, money, parseMoney, roomSocket, session, tokenSubject } from './api.js';
+import { $, Api, ApiError, DemoOff, demoSignIn, duration, el, money, parseMoney, roomSocket, sentence, session, tokenSubject } from './api.js';
 
 const POLL_MS = 1000;
 /** Play money for a demo anchor whose wallet is empty: 10,000.00. */
 const DEMO_TOP_UP = 1_000_000;
 const STEPS = ['WAIT_PREPARE', 'PREPARED', 'RUNNING', 'FINISHED'];
+/** The create form's input for each field a problem can name. */
+const FIELDS = {
+  roomId: '#f-room', totalAmount: '#f-amount', totalCount: '#f-count', mode: '#f-mode',
+  maxGrabsPerUser: '#f-max', countdownSeconds: '#f-countdown', durationSeconds: '#f-duration',
+};
+/** What to fix in each field, in the form's words (amounts in ¥, as the form takes them). */
+const FIELD_SENTENCES = {
+  roomId: 'The room must be 1 to 64 letters, digits or _ . : -',
+  totalAmount: 'The total amount must be at least ¥0.01 a packet and at most ¥100,000,000.00.',
+  totalCount: 'The number of packets is outside what a rain may hold.',
+  mode: 'Choose a lucky or an equal split.',
+  maxGrabsPerUser: 'Packets per viewer must be from 1 to 100.',
+  countdownSeconds: 'The countdown must be from 0 to 300 seconds.',
+  durationSeconds: 'The duration must be from 1 to 86,400 seconds.',
+};
 
 const state = {
   me: null,        // { userId, token, demo }
@@ -49,7 +64,7 @@ function initSignIn() {
         $('#token-field').hidden = false;
         $('#signin-error').textContent = 'This server has no demo sign-in. Paste an anchor token.';
       } else {
-        $('#signin-error').textContent = e.message;
+        $('#signin-error').textContent = sentence(e);
       }
     } finally {
       $('#signin-button').disabled = false;
@@ -69,13 +84,30 @@ async function signedIn(me) {
   $('#top-up').hidden = !me.demo;
   const wallet = await refreshWallet();
   if (me.demo && wallet && wallet.balance === 0) await topUp();
+  const current = await rainToReopen();
+  if (current) select(current);
+}
+
+/**
+ * The rain this tab showed last, unless it is over; else the anchor's newest running one, else their newest
+ * not started: a new tab (or another device) finds the rain its anchor is in the middle of.
+ */
+async function rainToReopen() {
   const code = session.load('anchor-rain');
   if (code) {
     try {
-      select(await state.api.rain(code));
+      const shown = await state.api.rain(code);
+      if (shown.status !== 'FINISHED') return shown;
     } catch {
       session.clear('anchor-rain');
     }
+  }
+  try {
+    const { rains } = await state.api.myRains();
+    return rains.find((r) => r.status === 'RUNNING') || rains.find((r) => r.status !== 'FINISHED') || null;
+  } catch (e) {
+    $('#create-error').textContent = `Your rains could not be listed: ${sentence(e)}`;
+    return null;
   }
 }
 
@@ -98,7 +130,7 @@ async function topUp() {
     await state.api.topUp(DEMO_TOP_UP);
     await refreshWallet();
   } catch (e) {
-    $('#create-error').textContent = `Top-up failed: ${e.message}`;
+    $('#create-error').textContent = `Top-up failed: ${sentence(e)}`;
   } finally {
     $('#top-up').disabled = false;
   }
@@ -112,9 +144,17 @@ function signOut() {
 
 // ---------------------------------------------------------------- lifecycle
 
+/** A mistake in one field of the create form, found before asking the server. */
+class FieldMistake extends Error {
+  constructor(field, message) {
+    super(message);
+    this.field = field;
+  }
+}
+
 function readForm() {
   const totalAmount = parseMoney($('#f-amount').value);
-  if (!Number.isFinite(totalAmount)) throw new Error('Total amount must look like 100 or 100.00');
+  if (!Number.isFinite(totalAmount)) throw new FieldMistake('totalAmount', 'Write the total amount like 100 or 100.00.');
   const int = (id) => Number.parseInt($(id).value, 10);
   return {
     roomId: $('#f-room').value.trim(),
@@ -127,21 +167,43 @@ function readForm() {
   };
 }
 
+/** Marks the field a refusal is about (or none), so the user sees where to look. */
+function highlight(field) {
+  Object.entries(FIELDS).forEach(([name, id]) => {
+    if (name === field) $(id).setAttribute('aria-invalid', 'true');
+    else $(id).removeAttribute('aria-invalid');
+  });
+}
+
+/** A refused create in the form's words, with the field it is about highlighted. */
+function explainCreate(e, spec) {
+  const balance = Number($('#anchor-balance').dataset.balance);
+  const field = e instanceof FieldMistake ? e.field
+    : e instanceof ApiError && e.code === 'INSUFFICIENT_FUNDS' ? 'totalAmount'
+      : e instanceof ApiError && e.problem ? e.problem.field : null;
+  highlight(field);
+  return sentence(e, { amount: spec && spec.totalAmount, balance: Number.isFinite(balance) ? balance : undefined },
+    (name) => FIELD_SENTENCES[name]);
+}
+
 async function create(event) {
   event.preventDefault();
   $('#create-error').textContent = '';
+  highlight(null);
+  let spec = null;
   await act($('#create-button'), '#create-error', async () => {
-    const detail = await state.api.create(readForm());
+    spec = readForm();
+    const detail = await state.api.create(spec);
     state.records = [];
     state.recon = null;
     state.events = [];
     select(detail);
     refreshWallet();
-  });
+  }, (e) => explainCreate(e, spec));
 }
 
-/** Runs one lifecycle call with its button disabled; a refusal is shown under the card. */
-async function act(button, errorId, action) {
+/** Runs one lifecycle call with its button disabled; a refusal is shown under the card, in words. */
+async function act(button, errorId, action, explain = (e) => sentence(e)) {
   if (state.busy) return;
   state.busy = true;
   button.disabled = true;
@@ -149,7 +211,7 @@ async function act(button, errorId, action) {
   try {
     await action();
   } catch (e) {
-    $(errorId).textContent = e instanceof ApiError && e.code ? `${e.message} (${e.code})` : e.message;
+    $(errorId).textContent = explain(e);
   } finally {
     state.busy = false;
     button.disabled = false;
@@ -189,7 +251,7 @@ async function poll() {
     state.recon = recon;
     render(detail);
   } catch (e) {
-    $('#control-error').textContent = `Cannot refresh: ${e.message}`;
+    $('#control-error').textContent = `Cannot refresh: ${sentence(e)}`;
   } finally {
     polling = false;
   }
@@ -240,6 +302,10 @@ function renderControls(detail) {
   $('#prepare-button').disabled = state.busy || detail.status !== 'WAIT_PREPARE';
   $('#start-button').disabled = state.busy || detail.status !== 'PREPARED';
   $('#close-button').disabled = state.busy || detail.status === 'FINISHED';
+  // One rain at a time in front of the anchor: a second one would take this one's place on the page.
+  const running = detail.status === 'RUNNING';
+  $('#create-button').disabled = state.busy || running;
+  $('#create-hint').hidden = !running;
   $('#rain-code').textContent = detail.configCode;
   $('#rain-code').title = detail.configCode;
   $('#rain-room').textContent = detail.roomId;
@@ -360,6 +426,7 @@ function renderEvents() {
 // ---------------------------------------------------------------- wiring
 
 $('#create-form').addEventListener('submit', create);
+$('#create-form').addEventListener('input', (event) => event.target.removeAttribute('aria-invalid'));
 $('#prepare-button').addEventListener('click', lifecycle('prepare'));
 $('#start-button').addEventListener('click', lifecycle('start'));
 $('#close-button').addEventListener('click', lifecycle('close'));

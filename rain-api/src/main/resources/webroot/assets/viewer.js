@@ -1,5 +1,5 @@
 // The viewer page: join a room, wait for a rain, tap falling packets, watch the wallet get credited.
-import { $, Api, ApiError, DemoOff, demoSignIn, duration, el, money, roomSocket, session, tokenSubject } from './api.js';
+import { $, Api, ApiError, DemoOff, demoSignIn, duration, el, money, roomSocket, sentence, session, tokenSubject } from './api.js';
 
 const params = new URLSearchParams(location.search);
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -74,7 +74,7 @@ function initSignIn() {
         show('#token-field', true);
         $('#signin-error').textContent = 'This server has no demo sign-in. Paste an access token to join.';
       } else {
-        $('#signin-error').textContent = e.message;
+        $('#signin-error').textContent = sentence(e);
       }
     } finally {
       $('#join-button').disabled = false;
@@ -192,21 +192,32 @@ function tickCountdown() {
 function startRaining() {
   setPhase('raining');
   updateHud();
-  state.timers.push(setInterval(() => {
-    const left = Date.parse(state.rain.endsAt) - serverNow();
-    $('#hud-left').textContent = left > 0 ? `${duration(left)} left` : "Time's up";
-    if (left <= 0 && state.phase === 'raining') stopRaining('ending', "Time's up · results coming");
-  }, 250));
+  keepTime('');
   state.timers.push(setInterval(spawnPacket, SPAWN_EVERY_MS));
   for (let i = 0; i < 4; i++) setTimeout(spawnPacket, i * 90);
 }
 
-/** No more packets for this viewer; the summary comes with RAIN_END. */
-function stopRaining(phase, why) {
+/** The time left in the HUD, after {@code prefix}, until the rain's end. */
+function keepTime(prefix) {
+  const tick = () => {
+    const left = Date.parse(state.rain.endsAt) - serverNow();
+    $('#hud-left').textContent = left > 0 ? `${prefix}${duration(left)} left` : "Time's up";
+    if (left <= 0 && state.phase === 'raining') stopRaining('ending', "Time's up · results coming");
+  };
+  tick();
+  state.timers.push(setInterval(tick, 250));
+}
+
+/**
+ * No more packets for this viewer; the summary comes with RAIN_END. A viewer at the limit still sees how long
+ * the room's rain goes on: {@code keepClock}.
+ */
+function stopRaining(phase, why, keepClock = false) {
   clearTimers();
   $('#sky').querySelectorAll('.packet').forEach((packet) => packet.classList.add('fade'));
   if (phase) setPhase(phase);
   if (why) $('#hud-left').textContent = why;
+  if (keepClock) keepTime(`${why} · `);
 }
 
 function onRainEnd(event) {
@@ -219,7 +230,8 @@ function onRainEnd(event) {
   $('#summary-panel').dataset.won = String(total);
   $('#summary-caption').textContent = total === 0
     ? 'No packet this time. The next rain is yours!'
-    : bestIsMe ? 'Best luck of the whole rain!' : `You caught ${state.wins.length === 1 ? 'a packet' : `${state.wins.length} packets`}.`;
+    : bestIsMe ? 'You won this, and the best luck of the whole rain!'
+      : `You won this with ${state.wins.length === 1 ? 'one packet' : `${state.wins.length} packets`}.`;
   const totalCount = state.rain ? state.rain.totalCount : null;
   $('#summary-count').textContent = totalCount
     ? `${event.grabbedCount.toLocaleString('en-US')} of ${totalCount.toLocaleString('en-US')}`
@@ -287,7 +299,7 @@ function onGrabAnswer(answer) {
   } else if (answer.outcome === 'LIMIT_REACHED') {
     state.stopped = true;
     showToast('LIMIT_REACHED', 'Limit reached', "You've caught all the packets one viewer may get in this rain.");
-    stopRaining('ending', "You're done for this rain");
+    stopRaining('ending', "You're done for this rain", true);
   }
 }
 
@@ -302,7 +314,7 @@ function onGrabRefused(e) {
   } else if (code === 'NOT_STARTED') {
     showToast('NOT_STARTED', 'Not yet', 'The rain has not started.');
   } else {
-    showToast('ERROR', 'Oops', e.message || 'Something went wrong. Try again.');
+    showToast('ERROR', 'Oops', sentence(e) || 'Something went wrong. Try again.');
   }
 }
 

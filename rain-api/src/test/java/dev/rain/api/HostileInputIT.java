@@ -376,7 +376,16 @@ class HostileInputIT {
         }
         c.add(new Hostile("PATCH rains", "PATCH", "/v1/rains", Who.OWNER, JSON, "{}".getBytes(StandardCharsets.UTF_8), false,
             405, "METHOD_NOT_ALLOWED", null));
-        c.add(new Hostile("GET rains", "GET", "/v1/rains", Who.OWNER, null, null, false, 405, "METHOD_NOT_ALLOWED", null));
+        c.add(new Hostile("GET rains without mine=true", "GET", "/v1/rains", Who.OWNER, null, null, false, 400,
+            "INVALID_REQUEST", "mine"));
+        for (String[] list : new String[][] {{"/v1/rains?mine=false", "mine"}, {"/v1/rains?mine=true&mine=true", "mine"},
+            {"/v1/rains?mine=true&limit=101", "limit"}, {"/v1/rains?mine=true&after=MC4xLkFB", "after"},
+            {"/v1/rooms/room-1/rains?after=MS4xMjM0NTY3LkFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=", "after"},
+            {"/v1/rooms/room-1/rains?limit=0", "limit"}, {"/v1/wallets/me?after=MDE", "after"},
+            {"/v1/wallets/me?after=NDcxMQ&after=NDcxMQ", "after"}}) {
+            c.add(new Hostile("GET list " + list[0], "GET", list[0], Who.OWNER, null, null, false, 400, "INVALID_REQUEST",
+                list[1]));
+        }
         c.add(new Hostile("DELETE my wallet", "DELETE", "/v1/wallets/me", Who.VIEWER, null, null, false, 405,
             "METHOD_NOT_ALLOWED", null));
         c.add(new Hostile("GET deposits", "GET", DEPOSIT, Who.ADMIN, null, null, false, 405, "METHOD_NOT_ALLOWED", null));

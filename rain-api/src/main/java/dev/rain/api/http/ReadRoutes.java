@@ -6,16 +6,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Settled records (cursor paging) and reconciliation of one rain. */
 final class ReadRoutes {
 
-    /** Base64url of at most 37 characters is at most 50; a length of 4k+1 is never valid base64. */
-    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]{2,50}");
     /** The batch, a dot, the seq. */
     private static final Pattern POSITION = Pattern.compile("([0-9]{1,18})\\.([0-9]{1,18})");
 
@@ -53,35 +49,24 @@ final class ReadRoutes {
     }
 
     static String encode(ReadSql.Position position) {
-        String text = position.batch() + "." + position.seq();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+        return Cursors.encode(position.batch() + "." + position.seq());
     }
 
     /**
-     * A cursor is exactly what {@link #encode} makes: the URL-safe alphabet without padding, over two runs of
-     * ASCII digits with a dot between. Anything else (padding, {@code +5}, leading zeros, leading garbage the
-     * decoder would forgive, a cursor of the seq alone from before V3) is refused.
+     * A cursor is exactly what {@link #encode} makes: two runs of ASCII digits with a dot between, without leading
+     * zeros or {@code +5}, and not a cursor of the seq alone from before V3.
      */
     static ReadSql.Position cursor(String raw) {
         if (raw == null) {
             return ReadSql.Position.START;
         }
-        try {
-            if (CURSOR.matcher(raw).matches()) {
-                Matcher decoded = POSITION.matcher(
-                    new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII));
-                if (decoded.matches()) {
-                    ReadSql.Position position =
-                        new ReadSql.Position(Long.parseLong(decoded.group(1)), Long.parseLong(decoded.group(2)));
-                    if (encode(position).equals(raw)) {
-                        return position;
-                    }
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // not base64 after all: answered below
+        Matcher decoded = Cursors.decode(raw, POSITION);
+        ReadSql.Position position =
+            new ReadSql.Position(Long.parseLong(decoded.group(1)), Long.parseLong(decoded.group(2)));
+        if (!encode(position).equals(raw)) {
+            throw Cursors.refused();
         }
-        throw new FieldException("after", "after must be a cursor returned as next");
+        return position;
     }
 
     private void reconciliation(RoutingContext ctx) {

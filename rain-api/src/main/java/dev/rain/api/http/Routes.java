@@ -26,6 +26,7 @@ public final class Routes {
     private final OpsRoutes ops;
     private final WalletRoutes wallets;
     private final RainRoutes rains;
+    private final RainListRoutes rainLists;
     private final GrabRoute grab;
     private final ReadRoutes reads;
     private final GroupRoutes groups;
@@ -44,6 +45,7 @@ public final class Routes {
         RateLimitHandlers limits = new RateLimitHandlers(limiter);
         this.wallets = new WalletRoutes(walletService);
         this.rains = new RainRoutes(rainService, config.limits());
+        this.rainLists = new RainListRoutes(rainService);
         this.grab = new GrabRoute(cache, grabService, limits, new GrabMeters(metrics));
         this.reads = new ReadRoutes(new LedgerReads(ledger, rainService));
         this.groups = new GroupRoutes(new GroupService(ledger, config.maxGroupMembers()));
@@ -74,6 +76,7 @@ public final class Routes {
         grab.mount(router);
         wallets.mount(router);
         rains.mount(router);
+        rainLists.mount(router);
         reads.mount(router);
         groups.mount(router);
     }

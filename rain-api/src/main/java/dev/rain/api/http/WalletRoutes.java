@@ -17,6 +17,8 @@ final class WalletRoutes {
     static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     static final long MAX_DEPOSIT = 1_000_000_000_000L;
     private static final Set<String> FIELDS = Set.of("amount", "reference");
+    /** A journal seq: digits without a leading zero, so one seq has one cursor. */
+    private static final Pattern SEQ = Pattern.compile("[1-9][0-9]{0,17}");
 
     private final WalletService wallets;
 
@@ -57,13 +59,20 @@ final class WalletRoutes {
     private void me(RoutingContext ctx) {
         String userId = Authenticator.caller(ctx).userId();
         int limit = Responses.limit(ctx, 50, 200);
-        wallets.wallet(userId, limit)
+        long beforeSeq = cursor(Responses.singleQueryParam(ctx, "after"));
+        wallets.wallet(userId, beforeSeq, limit)
             .map(wallet -> new JsonObject()
                 .put("userId", wallet.userId())
                 .put("balance", wallet.balance())
-                .put("entries", entries(wallet.entries())))
+                .put("entries", entries(wallet.entries()))
+                .put("next", wallet.next() == null ? null : Cursors.encode(Long.toString(wallet.next()))))
             .onSuccess(wallet -> ctx.response().putHeader("Content-Type", "application/json").end(wallet.toBuffer()))
             .onFailure(ctx::fail);
+    }
+
+    /** The journal seq the page goes on below, exactly as issued ({@link Long#MAX_VALUE}: from the newest). Fuzzed. */
+    static long cursor(String raw) {
+        return raw == null ? Long.MAX_VALUE : Long.parseLong(Cursors.decode(raw, SEQ).group());
     }
 
     private static JsonArray entries(java.util.List<WalletSql.Entry> entries) {

@@ -4,6 +4,7 @@ import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.NewRain;
 import dev.rain.common.ledger.RainRecord;
 import dev.rain.common.ledger.RainSql;
+import java.util.List;
 import dev.rain.api.redis.ShardStore;
 import dev.rain.common.RainStatus;
 import dev.rain.common.error.ErrorCode;
@@ -137,6 +138,28 @@ public final class RainService {
             return shards.counters(rain.configCode(), rain.shardCount()).map(live -> RainDetail.of(rain, live));
         }
         return Future.succeededFuture(RainDetail.of(rain, null));
+    }
+
+    /** The anchor's rains, newest first, after {@code after} (null: from the newest). */
+    public Future<RainPage> mine(String anchorId, RainSql.ListPosition after, int limit) {
+        return ledger.transaction(c -> RainSql.byAnchor(c, anchorId, after, limit + 1))
+            .compose(rains -> page(rains, limit, false));
+    }
+
+    /** The room's rains not finished yet, then its finished ones, each newest first. */
+    public Future<RainPage> inRoom(String roomId, RainSql.ListPosition after, int limit) {
+        return ledger.transaction(c -> RainSql.inRoom(c, roomId, after, limit + 1))
+            .compose(rains -> page(rains, limit, true));
+    }
+
+    /** One more row than the page was read: it says whether a next page exists, so the last page says null. */
+    private Future<RainPage> page(List<RainRecord> rains, int limit, boolean finishedLast) {
+        List<RainRecord> shown = rains.subList(0, Math.min(limit, rains.size()));
+        RainRecord last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
+        RainSql.ListPosition next = rains.size() <= limit ? null : new RainSql.ListPosition(
+            finishedLast && last.status() == RainStatus.FINISHED, last.createdAt(), last.configCode());
+        List<Future<RainDetail>> details = shown.stream().map(this::detail).toList();
+        return Future.all(details).map(all -> new RainPage(all.list(), next));
     }
 
     public Future<RainRecord> find(String code) {

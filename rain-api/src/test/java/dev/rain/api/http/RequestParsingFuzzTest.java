@@ -10,6 +10,7 @@ import dev.rain.api.Jws;
 import dev.rain.api.config.JwtConfig;
 import dev.rain.api.config.RainLimits;
 import dev.rain.common.ledger.NewRain;
+import dev.rain.common.ledger.RainSql;
 import dev.rain.common.ledger.ReadSql;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
@@ -139,7 +140,38 @@ class RequestParsingFuzzTest {
         assertTrue(DIGITS.matcher(raw).matches(), "only ASCII digits name a limit: " + raw);
     }
 
+    /** The same bytes as each list's cursor: the records', a list of rains', a wallet's. */
     private static void cursor(String raw) {
+        recordsCursor(raw);
+        rainListCursor(raw);
+        walletCursor(raw);
+    }
+
+    private static void rainListCursor(String raw) {
+        RainSql.ListPosition after;
+        try {
+            after = RainListRoutes.cursor(raw);
+        } catch (RainException refused) {
+            assertRefusal(refused);
+            return;
+        }
+        assertTrue(Ids.isConfigCode(after.configCode()), raw);
+        assertEquals(raw, RainListRoutes.encode(after), "one cursor per position");
+    }
+
+    private static void walletCursor(String raw) {
+        long before;
+        try {
+            before = WalletRoutes.cursor(raw);
+        } catch (RainException refused) {
+            assertRefusal(refused);
+            return;
+        }
+        assertTrue(before >= 1, raw);
+        assertEquals(raw, Cursors.encode(Long.toString(before)), "one cursor per seq");
+    }
+
+    private static void recordsCursor(String raw) {
         ReadSql.Position after;
         try {
             after = ReadRoutes.cursor(raw);

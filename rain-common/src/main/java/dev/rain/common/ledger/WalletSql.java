@@ -17,7 +17,8 @@ public final class WalletSql {
     public record Balance(String userId, long balance) {
     }
 
-    public record Entry(String bizId, long amount, String kind, Instant at) {
+    /** @param seq the entry's place in the journal: a page of entries goes on below the last one's */
+    public record Entry(String bizId, long amount, String kind, Instant at, long seq) {
     }
 
     /** Insert-first: the reference's row decides whether this call is new or a replay. */
@@ -31,14 +32,18 @@ public final class WalletSql {
         RETURNING balance""";
     private static final String RECORD_BALANCE = "UPDATE deposits SET balance_after = ? WHERE reference = ?";
     private static final String BALANCE = "SELECT balance FROM accounts WHERE account_id = ?";
-    /** Credits to the wallet, and the only debit a wallet knows: funding a rain. */
+    /**
+     * Credits to the wallet, and the only debit a wallet knows: funding a rain; below a journal seq. A wallet's
+     * entries are journal rows it is a side of, and a row's seq never changes, so a page that goes on below the
+     * last seq it showed neither repeats nor skips a row committed before it was read.
+     */
     private static final String ENTRIES = """
         SELECT biz_id, amount, kind, occurred_at, seq FROM (
             (SELECT biz_id, amount, kind, occurred_at, seq FROM transfers
-              WHERE credit_account = ? ORDER BY seq DESC LIMIT ?)
+              WHERE credit_account = ? AND seq < ? ORDER BY seq DESC LIMIT ?)
             UNION ALL
             (SELECT biz_id, -amount, kind, occurred_at, seq FROM transfers
-              WHERE debit_account = ? AND kind = 'FUND' ORDER BY seq DESC LIMIT ?)
+              WHERE debit_account = ? AND kind = 'FUND' AND seq < ? ORDER BY seq DESC LIMIT ?)
         ) e ORDER BY seq DESC LIMIT ?""";
 
     private WalletSql() {
@@ -111,20 +116,22 @@ public final class WalletSql {
         }
     }
 
-    /** Newest first. */
-    public static List<Entry> entries(Connection c, String userId, int limit) throws SQLException {
+    /** Newest first, from the journal rows before {@code beforeSeq} ({@link Long#MAX_VALUE}: from the newest). */
+    public static List<Entry> entries(Connection c, String userId, long beforeSeq, int limit) throws SQLException {
         String account = Ids.walletAccount(userId);
         try (PreparedStatement select = c.prepareStatement(ENTRIES)) {
             select.setString(1, account);
-            select.setInt(2, limit);
-            select.setString(3, account);
-            select.setInt(4, limit);
-            select.setInt(5, limit);
+            select.setLong(2, beforeSeq);
+            select.setInt(3, limit);
+            select.setString(4, account);
+            select.setLong(5, beforeSeq);
+            select.setInt(6, limit);
+            select.setInt(7, limit);
             try (ResultSet rs = select.executeQuery()) {
                 List<Entry> entries = new ArrayList<>();
                 while (rs.next()) {
                     entries.add(new Entry(rs.getString(1), rs.getLong(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant()));
+                        rs.getTimestamp(4).toInstant(), rs.getLong(5)));
                 }
                 return entries;
             }
