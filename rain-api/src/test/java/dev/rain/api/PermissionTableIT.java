@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * grab                  401     200     403    403            403
  * detail, records, me   401     200     200    200            200
  * room WebSocket        401     101     101    101            101
+ * my rains (mine=true)  401     403     200    200 (its own)  403
+ * a room's rains        401     200     200    200            200
  * group join, leave     401     403     403    403            204    (service: 204)
  * group members         401     403 NOT_A_MEMBER (viewer, owner, other anchor)  200    (service: 200)
  * </pre>
@@ -44,7 +46,7 @@ class PermissionTableIT {
     enum Actor { NOBODY, VIEWER, OWNER, OTHER_ANCHOR, ADMIN, SERVICE }
 
     enum Operation { CREATE, PREPARE, START, CLOSE, RECONCILIATION, DEPOSIT, GRAB, DETAIL, RECORDS, WALLET, ROOM_EVENTS,
-        GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS }
+        GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS, MY_RAINS, ROOM_RAINS }
 
     record Cell(Operation operation, Actor actor, int status, String code) {
         @Override
@@ -102,6 +104,9 @@ class PermissionTableIT {
             row(cells, read, 200, 200, 200, 200);
         }
         row(cells, Operation.ROOM_EVENTS, 101, 101, 101, 101);
+        // An anchor lists its own rains only; an admin-only token has no rains of its own to list.
+        row(cells, Operation.MY_RAINS, 403, "FORBIDDEN", 200, 200, 403, "FORBIDDEN");
+        row(cells, Operation.ROOM_RAINS, 200, 200, 200, 200);
         // The IM platform's role exists for the group routes alone: its cells are these.
         for (Operation change : List.of(Operation.GROUP_JOIN, Operation.GROUP_LEAVE)) {
             row(cells, change, 403, "FORBIDDEN", 403, "FORBIDDEN", 403, "FORBIDDEN", 204);
@@ -134,7 +139,7 @@ class PermissionTableIT {
             case PREPARE -> rainIn("WAIT_PREPARE");
             case START -> rainIn("PREPARED");
             case CLOSE -> rainIn("RUNNING");
-            case CREATE, DEPOSIT, WALLET, ROOM_EVENTS, GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS -> null;
+            case CREATE, DEPOSIT, WALLET, ROOM_EVENTS, GROUP_JOIN, GROUP_LEAVE, GROUP_MEMBERS, MY_RAINS, ROOM_RAINS -> null;
             default -> running;
         };
         if (cell.operation() == Operation.GROUP_LEAVE) {
@@ -194,6 +199,10 @@ class PermissionTableIT {
             case RECORDS -> assertNotNull(body.getJsonArray("records"));
             case WALLET -> assertEquals(users.get(cell.actor()), body.getString("userId"), "one's own wallet");
             case GROUP_MEMBERS -> assertNotNull(body.getJsonArray("members"), answer.raw());
+            case MY_RAINS -> body.getJsonArray("rains").forEach(rain -> assertEquals(users.get(cell.actor()),
+                ((JsonObject) rain).getString("anchorId"), "only the caller's own rains: " + answer.raw()));
+            case ROOM_RAINS -> body.getJsonArray("rains").forEach(rain -> assertEquals(ROOM,
+                ((JsonObject) rain).getString("roomId"), "only the room's rains: " + answer.raw()));
             default -> throw new AssertionError(cell);
         }
     }
@@ -212,6 +221,8 @@ class PermissionTableIT {
             case GROUP_JOIN -> system.client.put(GROUP + "/perm-target", token);
             case GROUP_LEAVE -> system.client.delete(GROUP + "/perm-target", token);
             case GROUP_MEMBERS -> system.client.get(GROUP, token);
+            case MY_RAINS -> system.client.get("/v1/rains?mine=true", token);
+            case ROOM_RAINS -> system.client.get("/v1/rooms/" + ROOM + "/rains", token);
             default -> throw new AssertionError(operation);
         };
     }
