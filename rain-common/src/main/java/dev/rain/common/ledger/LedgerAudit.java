@@ -101,14 +101,26 @@ public final class LedgerAudit {
     }
 
     public static RainBooks rain(Connection c, String configCode) throws SQLException {
+        Journal journal = journal(c, configCode);
+        return new RainBooks(configCode, journal.status(), journal.funded(), journal.credited(),
+            journal.creditedCount(), journal.refunded(), journal.escrowBalance(),
+            count(c, VIEWERS_OVER_CAP, configCode));
+    }
+
+    /** What one rain's journal and escrow hold: the sums a reconciliation reports, without the audit's cap check. */
+    public record Journal(String status, long funded, long credited, long creditedCount, long refunded,
+                          long escrowBalance) {
+    }
+
+    public static Journal journal(Connection c, String configCode) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(RAIN)) {
             select.setString(1, configCode);
             select.setString(2, Ids.escrowAccount(configCode));
             select.setString(3, configCode);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
-                return new RainBooks(configCode, rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                    rs.getLong(5), rs.getLong(6), count(c, VIEWERS_OVER_CAP, configCode));
+                return new Journal(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6));
             }
         }
     }

@@ -94,7 +94,7 @@ public final class ReadSql {
 
     /** The rain's journal as {@link LedgerAudit} reads it, with the claims the ledger refused. */
     public static LedgerFigures figures(Connection c, String configCode) throws SQLException {
-        LedgerAudit.RainBooks books = LedgerAudit.rain(c, configCode);
+        LedgerAudit.Journal journal = LedgerAudit.journal(c, configCode);
         long anomalyCount;
         long refusedAmount;
         try (PreparedStatement totals = c.prepareStatement(ANOMALY_TOTALS)) {
@@ -105,8 +105,8 @@ public final class ReadSql {
                 refusedAmount = rs.getLong(2);
             }
         }
-        return new LedgerFigures(books.funded(), books.credited(), books.creditedCount(), books.refunded(),
-            books.escrowBalance(), anomalyCount, refusedAmount, anomalies(c, configCode));
+        return new LedgerFigures(journal.funded(), journal.credited(), journal.creditedCount(), journal.refunded(),
+            journal.escrowBalance(), anomalyCount, refusedAmount, anomalies(c, configCode));
     }
 
     private static List<Anomaly> anomalies(Connection c, String configCode) throws SQLException {
