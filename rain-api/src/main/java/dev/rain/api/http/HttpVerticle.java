@@ -93,10 +93,7 @@ public final class HttpVerticle extends VerticleBase {
         v1Routes.accept(router);
         // Ahead of the problem writer: a RAIN_NOT_FOUND spends the address's unknown-code budget.
         router.route("/v1/*").failureHandler(limits::unknownCode);
-        router.route().failureHandler(Problems::handle);
-        router.errorHandler(404, Problems::handle);
-        router.errorHandler(405, Problems::handle);
-        router.errorHandler(500, Problems::handle);
+        Problems.answerAll(router);
         return router;
     }
 

@@ -31,10 +31,7 @@ public final class ManagementVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.route().handler(RequestIds::assign);
         routes.accept(router);
-        router.route().failureHandler(Problems::handle);
-        router.errorHandler(404, Problems::handle);
-        router.errorHandler(405, Problems::handle);
-        router.errorHandler(500, Problems::handle);
+        Problems.answerAll(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(endpoint.host()).setPort(endpoint.port())
             .setIdleTimeout(IDLE_SECONDS).setHttp2ClearTextEnabled(false));
         return server.requestHandler(router).listen();

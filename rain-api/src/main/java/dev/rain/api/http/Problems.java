@@ -5,6 +5,7 @@ import dev.rain.common.error.RainException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -16,6 +17,14 @@ public final class Problems {
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
     private Problems() {
+    }
+
+    /** Every failure and every unmatched request of {@code router} answered as a problem, on any port. */
+    static void answerAll(Router router) {
+        router.route().failureHandler(Problems::handle);
+        router.errorHandler(404, Problems::handle);
+        router.errorHandler(405, Problems::handle);
+        router.errorHandler(500, Problems::handle);
     }
 
     public static void handle(RoutingContext ctx) {
