@@ -5,7 +5,7 @@ import dev.rain.api.rain.RainDetail;
 import dev.rain.api.rain.RainPage;
 import dev.rain.api.rain.RainService;
 import dev.rain.common.id.Ids;
-import dev.rain.common.ledger.RainSql;
+import dev.rain.common.ledger.RainListSql;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,7 +41,7 @@ final class RainListRoutes {
             throw new FieldException("mine", "list your own rains with mine=true");
         }
         int limit = Responses.limit(ctx, 20, 100);
-        RainSql.ListPosition after = cursor(Responses.singleQueryParam(ctx, "after"));
+        RainListSql.ListPosition after = cursor(Responses.singleQueryParam(ctx, "after"));
         answer(ctx, rains.mine(caller.userId(), after, limit));
     }
 
@@ -51,7 +51,7 @@ final class RainListRoutes {
             throw new FieldException("roomId", "roomId must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
         int limit = Responses.limit(ctx, 20, 100);
-        RainSql.ListPosition after = cursor(Responses.singleQueryParam(ctx, "after"));
+        RainListSql.ListPosition after = cursor(Responses.singleQueryParam(ctx, "after"));
         answer(ctx, rains.inRoom(roomId, after, limit));
     }
 
@@ -66,20 +66,20 @@ final class RainListRoutes {
             .onFailure(ctx::fail);
     }
 
-    static String encode(RainSql.ListPosition position) {
+    static String encode(RainListSql.ListPosition position) {
         Instant at = position.createdAt();
         long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
         return Cursors.encode((position.finished() ? "1." : "0.") + micros + "." + position.configCode());
     }
 
     /** Exactly what {@link #encode} issued, or null for the first page. Fuzzed. */
-    static RainSql.ListPosition cursor(String raw) {
+    static RainListSql.ListPosition cursor(String raw) {
         if (raw == null) {
             return null;
         }
         Matcher decoded = Cursors.decode(raw, POSITION);
         long micros = Long.parseLong(decoded.group(2));
-        RainSql.ListPosition position = new RainSql.ListPosition("1".equals(decoded.group(1)),
+        RainListSql.ListPosition position = new RainListSql.ListPosition("1".equals(decoded.group(1)),
             Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1_000L), decoded.group(3));
         if (!encode(position).equals(raw)) {
             throw Cursors.refused();

@@ -2,6 +2,7 @@ package dev.rain.api.rain;
 
 import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.RainRecord;
+import dev.rain.common.ledger.RainListSql;
 import dev.rain.common.ledger.RainSql;
 import dev.rain.api.redis.RoomPublisher;
 import dev.rain.api.redis.ShardCounters;
@@ -86,7 +87,7 @@ public final class Finisher {
 
     private void tick() {
         expireUnstarted()
-            .compose(expired -> ledger.transaction(RainSql::unfinished))
+            .compose(expired -> ledger.transaction(RainListSql::unfinished))
             .onSuccess(rains -> {
                 Map<String, RainRecord> byCode = new ConcurrentHashMap<>();
                 rains.forEach(rain -> byCode.put(rain.configCode(), rain));

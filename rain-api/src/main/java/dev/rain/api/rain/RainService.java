@@ -3,6 +3,7 @@ package dev.rain.api.rain;
 import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.ledger.NewRain;
 import dev.rain.common.ledger.RainRecord;
+import dev.rain.common.ledger.RainListSql;
 import dev.rain.common.ledger.RainSql;
 import java.util.List;
 import dev.rain.api.redis.ShardStore;
@@ -141,14 +142,14 @@ public final class RainService {
     }
 
     /** The anchor's rains, newest first, after {@code after} (null: from the newest). */
-    public Future<RainPage> mine(String anchorId, RainSql.ListPosition after, int limit) {
-        return ledger.transaction(c -> RainSql.byAnchor(c, anchorId, after, limit + 1))
+    public Future<RainPage> mine(String anchorId, RainListSql.ListPosition after, int limit) {
+        return ledger.transaction(c -> RainListSql.byAnchor(c, anchorId, after, limit + 1))
             .compose(rains -> page(rains, limit, false));
     }
 
     /** The room's rains not finished yet, then its finished ones, each newest first. */
-    public Future<RainPage> inRoom(String roomId, RainSql.ListPosition after, int limit) {
-        return ledger.transaction(c -> RainSql.inRoom(c, roomId, after, limit + 1))
+    public Future<RainPage> inRoom(String roomId, RainListSql.ListPosition after, int limit) {
+        return ledger.transaction(c -> RainListSql.inRoom(c, roomId, after, limit + 1))
             .compose(rains -> page(rains, limit, true));
     }
 
@@ -156,7 +157,7 @@ public final class RainService {
     private Future<RainPage> page(List<RainRecord> rains, int limit, boolean finishedLast) {
         List<RainRecord> shown = rains.subList(0, Math.min(limit, rains.size()));
         RainRecord last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
-        RainSql.ListPosition next = rains.size() <= limit ? null : new RainSql.ListPosition(
+        RainListSql.ListPosition next = rains.size() <= limit ? null : new RainListSql.ListPosition(
             finishedLast && last.status() == RainStatus.FINISHED, last.createdAt(), last.configCode());
         List<Future<RainDetail>> details = shown.stream().map(this::detail).toList();
         return Future.all(details).map(all -> new RainPage(all.list(), next));

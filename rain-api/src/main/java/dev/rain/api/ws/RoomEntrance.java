@@ -3,7 +3,7 @@ package dev.rain.api.ws;
 import dev.rain.api.ledger.LedgerExecutor;
 import dev.rain.common.event.RoomEvent;
 import dev.rain.common.ledger.RainRecord;
-import dev.rain.common.ledger.RainSql;
+import dev.rain.common.ledger.RainListSql;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Instant;
 
@@ -43,7 +43,7 @@ public final class RoomEntrance {
 
     /** RAIN_START of every rain already running in the room; the socket drops a duplicate of a live one. */
     private void catchUp(RoomSocket viewer) {
-        ledger.transaction(c -> RainSql.runningInRoom(c, viewer.roomId()))
+        ledger.transaction(c -> RainListSql.runningInRoom(c, viewer.roomId()))
             .onSuccess(rains -> rains.forEach(rain -> viewer.send(RoomHub.encode(lateStart(rain)), rain.configCode())));
     }
 

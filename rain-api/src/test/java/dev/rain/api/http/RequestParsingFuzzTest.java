@@ -10,7 +10,7 @@ import dev.rain.api.Jws;
 import dev.rain.api.config.JwtConfig;
 import dev.rain.api.config.RainLimits;
 import dev.rain.common.ledger.NewRain;
-import dev.rain.common.ledger.RainSql;
+import dev.rain.common.ledger.RainListSql;
 import dev.rain.common.ledger.ReadSql;
 import dev.rain.common.error.ErrorCode;
 import dev.rain.common.error.RainException;
@@ -148,7 +148,7 @@ class RequestParsingFuzzTest {
     }
 
     private static void rainListCursor(String raw) {
-        RainSql.ListPosition after;
+        RainListSql.ListPosition after;
         try {
             after = RainListRoutes.cursor(raw);
         } catch (RainException refused) {
